@@ -1,0 +1,140 @@
+/* tala-ledger.h
+ *
+ * Copyright 2026 The Tala authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define TALA_LEDGER_ERROR (tala_ledger_error_quark ())
+
+/* Failures of the ledger itself (never business rejections, which are
+ * results; see tala_ledger_apply()). */
+typedef enum
+{
+  TALA_LEDGER_ERROR_DB,        /* SQLite failed; the message has sqlite3_errmsg */
+  TALA_LEDGER_ERROR_BUSY,      /* the database stayed locked past the timeout */
+  TALA_LEDGER_ERROR_SCHEMA,    /* the file is newer than this program or not a ledger */
+  TALA_LEDGER_ERROR_CORRUPT,   /* a check found a broken invariant or chain link */
+  TALA_LEDGER_ERROR_INVALID,   /* bad input to a ledger function (not an op) */
+} TalaLedgerError;
+
+#define TALA_MONEY_ERROR (tala_money_error_quark ())
+
+typedef enum
+{
+  TALA_MONEY_ERROR_SYNTAX,     /* not ^-?(0|[1-9][0-9]{0,7})\.[0-9]{2}$ */
+  TALA_MONEY_ERROR_RANGE,      /* above 99,999,999.99 */
+  TALA_MONEY_ERROR_SIGN,       /* a sign or zero where the context forbids it */
+} TalaMoneyError;
+
+typedef enum
+{
+  TALA_MONEY_POSITIVE,         /* money>0 */
+  TALA_MONEY_NON_NEGATIVE,     /* money≥0 */
+  TALA_MONEY_SIGNED,           /* money±: signed, not zero */
+} TalaMoneyKind;
+
+#define TALA_MONEY_MAX G_GINT64_CONSTANT (9999999999)
+
+/* Where an op comes from (ops.md §1.9); it decides what the actor may be. */
+typedef enum
+{
+  TALA_CHANNEL_TRUSTED,        /* tala-hub apply, seed, rebuild: actor null allowed */
+  TALA_CHANNEL_PUSH,           /* a terminal's sync push: no job.*, actor required */
+  TALA_CHANNEL_REST,           /* a REST call made into an op */
+  TALA_CHANNEL_JOBS,           /* the scheduler or `tala-hub jobs run` */
+} TalaChannel;
+
+typedef struct _TalaLedger TalaLedger;
+typedef struct _TalaBatch  TalaBatch;
+
+GQuark       tala_ledger_error_quark  (void);
+GQuark       tala_money_error_quark   (void);
+
+/* Opening and closing. */
+G_GNUC_WARN_UNUSED_RESULT
+TalaLedger  *tala_ledger_open         (const char   *path,
+                                       GError      **error);
+void         tala_ledger_free         (TalaLedger   *self);
+gboolean     tala_ledger_set_durable  (TalaLedger   *self,
+                                       gboolean      durable,
+                                       GError      **error);
+gint64       tala_ledger_get_hub_seq  (TalaLedger   *self);
+int          tala_ledger_schema_version (void);
+
+/* Write transactions nest; only the outermost commits. */
+gboolean     tala_ledger_begin        (TalaLedger   *self,
+                                       GError      **error);
+gboolean     tala_ledger_commit       (TalaLedger   *self,
+                                       GError      **error);
+void         tala_ledger_rollback     (TalaLedger   *self);
+
+/* Applying ops.  A batch carries the deferral state of one push or apply
+ * file (ops.md §1.5); pass NULL for a lone op. */
+G_GNUC_WARN_UNUSED_RESULT
+TalaBatch   *tala_batch_new           (void);
+void         tala_batch_free          (TalaBatch    *batch);
+
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_apply        (TalaLedger   *self,
+                                       JsonObject   *op,
+                                       TalaChannel   channel,
+                                       gint64        now_us,
+                                       TalaBatch    *batch,
+                                       GError      **error);
+
+/* Reads. */
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_account      (TalaLedger   *self,
+                                       const char   *student,
+                                       const char   *semester,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_summary      (TalaLedger   *self,
+                                       GError      **error);
+
+/* Checks. */
+gboolean     tala_ledger_verify_chains (TalaLedger  *self,
+                                        GString     *report,
+                                        GError     **error);
+gboolean     tala_ledger_check_money  (TalaLedger   *self,
+                                       GString      *report,
+                                       GError      **error);
+gboolean     tala_ledger_rebuild_compare (TalaLedger *self,
+                                          const char *scratch_path,
+                                          GString    *report,
+                                          GError    **error);
+
+/* Values (D-M1). */
+gboolean     tala_money_parse         (const char   *text,
+                                       TalaMoneyKind kind,
+                                       gint64       *centavos,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_money_format        (gint64        centavos);
+
+/* Canonical JSON (ops.md §1.2). */
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_json_canonical      (JsonNode     *node);
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_json_canonical_object (JsonObject *object);
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_op_body_hash        (JsonObject   *op);
+
+/* Time helpers: RFC 3339 UTC in and out. */
+gboolean     tala_timestamp_parse     (const char   *text,
+                                       gint64       *us);
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_timestamp_format    (gint64        us);
+gint64       tala_now_us              (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TalaLedger, tala_ledger_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TalaBatch, tala_batch_free)
+
+G_END_DECLS
