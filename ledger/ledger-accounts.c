@@ -544,7 +544,7 @@ _tala_enrollment_create (TalaCtx    *ctx,
   if (!tala_semester_find (self, semester, &semester_id, error))
     return FALSE;
   if (semester_id == 0)
-    return tala_reject (ctx, error, "unknown_semester", details_field ("semester"),
+    return tala_reject (ctx, error, "unknown_semester", NULL,
                         "no semester %s", semester);
   stmt = tala_db_query (self, error, "SELECT status FROM student WHERE id = :s",
                         ":s", DB_INT, student_id, NULL);
@@ -806,7 +806,7 @@ _tala_kind_payment_record (TalaCtx *ctx,
                         NULL))
         return FALSE;
       if (found)
-        return tala_reject (ctx, error, "duplicate_receipt_no", details_field ("receipt_no"),
+        return tala_reject (ctx, error, "duplicate_receipt_no", NULL,
                             "receipt %s is already used", receipt_no);
     }
   if (reference != NULL)
@@ -820,7 +820,7 @@ _tala_kind_payment_record (TalaCtx *ctx,
       if (stmt == NULL || (rc = tala_db_step (self, stmt, error)) < 0)
         return FALSE;
       if (rc == SQLITE_ROW)
-        return tala_reject (ctx, error, "duplicate_reference", details_field ("reference_number"),
+        return tala_reject (ctx, error, "duplicate_reference", NULL,
                             "reference_number %s is already used by payment %s", reference,
                             tala_stmt_text (stmt, 0));
     }
@@ -966,7 +966,7 @@ correction_target (TalaCtx    *ctx,
                         "SELECT 1 FROM applied_op WHERE op_id = :u", ":u", DB_TEXT, uuid, NULL))
         return FALSE;
       if (seen || ctx->channel == TALA_CHANNEL_REST || ctx->channel == TALA_CHANNEL_JOBS)
-        return tala_reject (ctx, error, "unknown_payment", details_field ("payment"),
+        return tala_reject (ctx, error, "unknown_payment", NULL,
                             "no payment %s", uuid);
       return tala_defer (ctx, error, uuid, "payment %s has not reached the hub yet", uuid);
     }
@@ -986,7 +986,7 @@ correction_target (TalaCtx    *ctx,
                         "a cashier may correct only their own payments of the same day;"
                         " ask an administrator");
   if (strcmp (p->type, "PAYMENT") != 0)
-    return tala_reject (ctx, error, "not_a_payment", details_field ("payment"),
+    return tala_reject (ctx, error, "not_a_payment", NULL,
                         "%s is a %s, not a payment", uuid, p->type);
   if (p->voided_by != NULL)
     return tala_reject (ctx, error, "already_voided", NULL,
@@ -1135,7 +1135,7 @@ _tala_kind_permit_promissory (TalaCtx *ctx,
       !tala_semester_find (self, semester, &semester_id, error))
     return FALSE;
   if (semester_id == 0)
-    return tala_reject (ctx, error, "unknown_semester", details_field ("semester"),
+    return tala_reject (ctx, error, "unknown_semester", NULL,
                         "no semester %s", semester);
   number = tala_student_number (self, student_id, error);
   if (number == NULL ||

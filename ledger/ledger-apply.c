@@ -734,6 +734,11 @@ _tala_ledger_apply_at (TalaLedger  *self,
       return result;
     }
 
+  /* The client-made key a registration creates is remembered even when the
+   * op is rejected, so that ops waiting for it are rejected too (§1.5). */
+  if (strcmp (ctx.kind, "student.register") == 0)
+    ctx.creates_key = g_strdup (arg_str (&ctx, "provisional_number"));
+
   if (!tala_ledger_begin (self, error))
     goto fail;
   if (run_kind (&ctx, info, &local_error))

@@ -363,7 +363,7 @@ _tala_kind_program_put (TalaCtx *ctx,
                     ":n", DB_TEXT, name, ":c", DB_TEXT, code, NULL))
     return FALSE;
   if (taken)
-    return tala_reject (ctx, error, "duplicate_name", details_field ("name"),
+    return tala_reject (ctx, error, "duplicate_name", NULL,
                         "another program is named %s", name);
   stmt = tala_db_query (ctx->ledger, error,
                         "SELECT name, description, duration_years, total_units_required,"
@@ -547,7 +547,7 @@ _tala_kind_subject_put (TalaCtx *ctx,
   if (!_tala_program_find (self, arg_str (ctx, "program"), &program_id, error))
     return FALSE;
   if (program_id == 0)
-    return tala_reject (ctx, error, "unknown_program", details_field ("program"),
+    return tala_reject (ctx, error, "unknown_program", NULL,
                         "no program %s", arg_str (ctx, "program"));
   if (!_tala_subject_find (self, code, &subject_id, error))
     return FALSE;
@@ -558,17 +558,17 @@ _tala_kind_subject_put (TalaCtx *ctx,
       gboolean cycle = FALSE;
 
       if (strcmp (p, code) == 0)
-        return tala_reject (ctx, error, "prerequisite_cycle", details_field ("prerequisites"),
+        return tala_reject (ctx, error, "prerequisite_cycle", NULL,
                             "%s cannot require itself", code);
       if (!_tala_subject_find (self, p, &id, error))
         return FALSE;
       if (id == 0)
-        return tala_reject (ctx, error, "unknown_subject", details_field ("prerequisites"),
+        return tala_reject (ctx, error, "unknown_subject", NULL,
                             "no subject %s", p);
       if (subject_id != 0 && !reaches (self, id, subject_id, &cycle, error))
         return FALSE;
       if (cycle)
-        return tala_reject (ctx, error, "prerequisite_cycle", details_field ("prerequisites"),
+        return tala_reject (ctx, error, "prerequisite_cycle", NULL,
                             "%s already requires %s through its prerequisites", p, code);
       g_array_append_val (prereq_ids, id);
       g_string_append_printf (new_list, "%s,", p);

@@ -349,7 +349,7 @@ tala_ledger_rebuild_compare (TalaLedger *self,
     {
       g_autofree char *a = select_sql (i, "main");
       g_autofree char *b = select_sql (i, "scratch");
-      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM (%s EXCEPT %s)"
+      g_autofree char *sql = g_strdup_printf ("SELECT (SELECT count(*) FROM (%s EXCEPT %s))"
                                               " + (SELECT count(*) FROM (%s EXCEPT %s))",
                                               a, b, b, a);
       sqlite3_stmt *stmt = NULL;
@@ -358,6 +358,9 @@ tala_ledger_rebuild_compare (TalaLedger *self,
       if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
           sqlite3_step (stmt) == SQLITE_ROW)
         differ = sqlite3_column_int64 (stmt, 0);
+      else
+        g_string_append_printf (report, "rebuild: comparing %s failed: %s\n", derived[i].table,
+                                sqlite3_errmsg (self->db));
       sqlite3_finalize (stmt);
       if (differ != 0)
         {

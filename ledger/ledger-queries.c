@@ -268,3 +268,57 @@ tala_ledger_summary (TalaLedger *self,
     }
   return g_steal_pointer (&out);
 }
+
+/**
+ * tala_ledger_exam_eligibility:
+ * @student: a student number
+ * @semester: a semester code
+ * @period: PRELIM, MIDTERM, PREFINAL or FINAL
+ * @date: the day of the exam, YYYY-MM-DD
+ *
+ * D-X4: a student may sit an exam when the period's permit is UNLOCKED and
+ * its expiry is not before @date.  Returns {eligible, reason?, code?}; the
+ * reason says in plain words what is missing.  %NULL with
+ * %TALA_LEDGER_ERROR_INVALID for an unknown student, semester or period.
+ */
+JsonObject *
+tala_ledger_exam_eligibility (TalaLedger *self,
+                              const char *student,
+                              const char *semester,
+                              const char *period,
+                              const char *date,
+                              GError    **error)
+{
+  g_autoptr(TalaStmt) stmt = NULL;
+  g_autoptr(JsonObject) out = json_object_new ();
+  const char *reason = NULL;
+  int rc;
+
+  stmt = tala_db_query (self, error,
+                        "SELECT p.status, p.expires, p.code, p.month FROM permit p"
+                        " JOIN enrollment e ON e.id = p.enrollment_id"
+                        " JOIN student st ON st.id = e.student_id"
+                        " JOIN semester s ON s.id = e.semester_id"
+                        " WHERE (st.number = :n OR st.provisional_number = :n) AND s.code = :sem"
+                        " AND p.period = :p",
+                        ":n", DB_TEXT, student, ":sem", DB_TEXT, semester,
+                        ":p", DB_TEXT, period, NULL);
+  if (stmt == NULL || (rc = tala_db_step (self, stmt, error)) < 0)
+    return NULL;
+  if (rc != SQLITE_ROW)
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID,
+                   "no %s permit for %s in %s", period, student, semester);
+      return NULL;
+    }
+  if (strcmp (tala_stmt_text (stmt, 0), "UNLOCKED") != 0)
+    reason = strcmp (tala_stmt_text (stmt, 0), "LOCKED") == 0
+      ? "the permit is locked: its month is not fully paid" : "the permit has expired";
+  else if (g_strcmp0 (tala_stmt_text (stmt, 1), date) < 0)
+    reason = "the permit has expired";
+  json_object_set_boolean_member (out, "eligible", reason == NULL);
+  obj_set_str (out, "reason", reason);
+  obj_set_str (out, "code", tala_stmt_text (stmt, 2));
+  json_object_set_int_member (out, "month", tala_stmt_int (stmt, 3));
+  return g_steal_pointer (&out);
+}

@@ -74,7 +74,7 @@ tala_student_resolve (TalaCtx    *ctx,
       if (!found)
         return tala_defer (ctx, error, number, "student %s has not reached the hub yet", number);
     }
-  return tala_reject (ctx, error, "unknown_student", details_field ("student"),
+  return tala_reject (ctx, error, "unknown_student", NULL,
                       "no student %s", number);
 }
 
@@ -195,10 +195,10 @@ _tala_kind_student_register (TalaCtx *ctx,
                     ":c", DB_TEXT, arg_str (ctx, "program"), NULL))
     return FALSE;
   if (!found)
-    return tala_reject (ctx, error, "unknown_program", details_field ("program"),
+    return tala_reject (ctx, error, "unknown_program", NULL,
                         "no program %s", arg_str (ctx, "program"));
   if (!active)
-    return tala_reject (ctx, error, "program_inactive", details_field ("program"),
+    return tala_reject (ctx, error, "program_inactive", NULL,
                         "program %s is not accepting students", arg_str (ctx, "program"));
   if (provisional != NULL)
     {
@@ -207,7 +207,7 @@ _tala_kind_student_register (TalaCtx *ctx,
                         ":p", DB_TEXT, provisional, NULL))
         return FALSE;
       if (found)
-        return tala_reject (ctx, error, "duplicate_number", details_field ("provisional_number"),
+        return tala_reject (ctx, error, "duplicate_number", NULL,
                             "provisional number %s is already used", provisional);
     }
   if (email != NULL)
@@ -217,7 +217,7 @@ _tala_kind_student_register (TalaCtx *ctx,
                         " WHERE lower (u.email) = lower (:e)", ":e", DB_TEXT, email, NULL))
         return FALSE;
       if (found)
-        return tala_reject (ctx, error, "duplicate_email", details_field ("email"),
+        return tala_reject (ctx, error, "duplicate_email", NULL,
                             "a student already uses %s", email);
     }
 
@@ -251,7 +251,6 @@ _tala_kind_student_register (TalaCtx *ctx,
                      ":seq", DB_INT, ctx->hub_seq, NULL))
     return FALSE;
   student_id = sqlite3_last_insert_rowid (self->db);
-  ctx->creates_key = g_strdup (provisional);
 
   duplicates = possible_duplicates (ctx, student_id, error);
   if (duplicates == NULL)

@@ -345,13 +345,13 @@ _tala_kind_section_put (TalaCtx *ctx,
       !tala_semester_find (self, arg_str (ctx, "semester"), &semester_id, error))
     return FALSE;
   if (semester_id == 0)
-    return tala_reject (ctx, error, "unknown_semester", details_field ("semester"),
+    return tala_reject (ctx, error, "unknown_semester", NULL,
                         "no semester %s", arg_str (ctx, "semester"));
   if (!tala_db_int (self, &subject_id, &found, error, "SELECT id FROM subject WHERE code = :c",
                     ":c", DB_TEXT, arg_str (ctx, "subject"), NULL))
     return FALSE;
   if (!found)
-    return tala_reject (ctx, error, "unknown_subject", details_field ("subject"),
+    return tala_reject (ctx, error, "unknown_subject", NULL,
                         "no subject %s", arg_str (ctx, "subject"));
   if (professor != NULL)
     {
@@ -363,13 +363,13 @@ _tala_kind_section_put (TalaCtx *ctx,
       if (stmt == NULL || (rc = tala_db_step (self, stmt, error)) < 0)
         return FALSE;
       if (rc != SQLITE_ROW)
-        return tala_reject (ctx, error, "unknown_user", details_field ("professor"),
+        return tala_reject (ctx, error, "unknown_user", NULL,
                             "no user %s", professor);
       prof_id = tala_stmt_int (stmt, 0);
       role = g_strdup (tala_stmt_text (stmt, 1));
       g_clear_pointer (&stmt, tala_stmt_release);
       if (strcmp (role, "PROFESSOR") != 0)
-        return tala_reject (ctx, error, "not_a_professor", details_field ("professor"),
+        return tala_reject (ctx, error, "not_a_professor", NULL,
                             "%s is a %s, not a professor", professor, role);
     }
   if (!tala_db_int (self, &section_id, &found, error,
@@ -387,11 +387,11 @@ _tala_kind_section_put (TalaCtx *ctx,
                         ":x", DB_INT, section_id, NULL))
         return FALSE;
       if (old_subject != subject_id && taken > 0)
-        return tala_reject (ctx, error, "section_in_use", details_field ("subject"),
+        return tala_reject (ctx, error, "section_in_use", NULL,
                             "section %s has %" G_GINT64_FORMAT " students; its subject stays",
                             code, taken);
       if (capacity < taken)
-        return tala_reject (ctx, error, "capacity_below_taken", details_field ("capacity"),
+        return tala_reject (ctx, error, "capacity_below_taken", NULL,
                             "section %s already has %" G_GINT64_FORMAT " students", code, taken);
     }
   if (prof_id != 0 &&

@@ -96,6 +96,13 @@ JsonObject  *tala_ledger_account      (TalaLedger   *self,
                                        const char   *semester,
                                        GError      **error);
 G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_exam_eligibility (TalaLedger *self,
+                                           const char *student,
+                                           const char *semester,
+                                           const char *period,
+                                           const char *date,
+                                           GError    **error);
+G_GNUC_WARN_UNUSED_RESULT
 JsonObject  *tala_ledger_summary      (TalaLedger   *self,
                                        GError      **error);
 
