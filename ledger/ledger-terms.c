@@ -324,6 +324,52 @@ check_slot_order (TalaCtx *ctx,
   return TRUE;
 }
 
+/* The fields of a stored section as text, in the order of section_fields,
+ * for the "changed" list of a put.  Slots are one string. */
+static const char * const section_fields[] = {
+  "capacity", "professor", "room", "schedule_notes", "slots", "subject", NULL
+};
+
+static GPtrArray *
+section_snapshot (TalaLedger *self,
+                  gint64      section_id,
+                  GError    **error)
+{
+  g_autoptr(TalaStmt) stmt = NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) slots = g_string_new (NULL);
+  int rc;
+
+  stmt = tala_db_query (self, error,
+                        "SELECT x.capacity, u.username, x.room, x.schedule_notes, s.code"
+                        " FROM section x JOIN subject s ON s.id = x.subject_id"
+                        " LEFT JOIN user u ON u.id = x.professor_id WHERE x.id = :x",
+                        ":x", DB_INT, section_id, NULL);
+  if (stmt == NULL || tala_db_step (self, stmt, error) != SQLITE_ROW)
+    return NULL;
+  g_ptr_array_add (out, g_strdup_printf ("%" G_GINT64_FORMAT, tala_stmt_int (stmt, 0)));
+  g_ptr_array_add (out, g_strdup (tala_stmt_text (stmt, 1)));
+  g_ptr_array_add (out, g_strdup (tala_stmt_text (stmt, 2)));
+  g_ptr_array_add (out, g_strdup (tala_stmt_text (stmt, 3)));
+  g_ptr_array_add (out, NULL);
+  g_ptr_array_add (out, g_strdup (tala_stmt_text (stmt, 4)));
+  g_clear_pointer (&stmt, tala_stmt_release);
+  stmt = tala_db_query (self, error,
+                        "SELECT day, start_min, end_min, coalesce (room, '') FROM section_slot"
+                        " WHERE section_id = :x ORDER BY day, start_min",
+                        ":x", DB_INT, section_id, NULL);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = tala_db_step (self, stmt, error)) == SQLITE_ROW)
+    g_string_append_printf (slots, "%s %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT " %s;",
+                            days[tala_stmt_int (stmt, 0)], tala_stmt_int (stmt, 1),
+                            tala_stmt_int (stmt, 2), tala_stmt_text (stmt, 3));
+  if (rc < 0)
+    return NULL;
+  g_ptr_array_index (out, 4) = g_strdup (slots->str);
+  return g_steal_pointer (&out);
+}
+
 gboolean
 _tala_kind_section_put (TalaCtx *ctx,
                         GError **error)
@@ -340,6 +386,7 @@ _tala_kind_section_put (TalaCtx *ctx,
   gint64 semester_id, subject_id, section_id = 0, prof_id = 0, taken = 0, old_subject = 0;
   gboolean found, created;
   g_autofree char *target = NULL;
+  g_autoptr(GPtrArray) before = NULL;
 
   if (!check_slot_order (ctx, slots, error) ||
       !tala_semester_find (self, arg_str (ctx, "semester"), &semester_id, error))
@@ -379,6 +426,9 @@ _tala_kind_section_put (TalaCtx *ctx,
   created = !found;
   if (!created)
     {
+      before = section_snapshot (self, section_id, error);
+      if (before == NULL)
+        return FALSE;
       if (!tala_db_int (self, &old_subject, NULL, error,
                         "SELECT subject_id FROM section WHERE id = :x", ":x", DB_INT, section_id,
                         NULL) ||
@@ -471,12 +521,20 @@ _tala_kind_section_put (TalaCtx *ctx,
     return FALSE;
 
   if (!created)
-    json_array_add_string_element (changed, "section");
+    {
+      g_autoptr(GPtrArray) after = section_snapshot (self, section_id, error);
+
+      if (after == NULL)
+        return FALSE;
+      for (guint i = 0; section_fields[i]; i++)
+        diff_text (changed, section_fields[i], g_ptr_array_index (before, i),
+                   g_ptr_array_index (after, i));
+    }
   target = g_strdup_printf ("%s/%s", arg_str (ctx, "semester"), code);
   json_object_set_string_member (ctx->result, "semester", arg_str (ctx, "semester"));
   json_object_set_string_member (ctx->result, "code", code);
   json_object_set_boolean_member (ctx->result, "created", created);
-  json_object_set_array_member (ctx->result, "changed", json_array_new ());
+  json_object_set_array_member (ctx->result, "changed", json_array_ref (changed));
   json_object_set_array_member (ctx->result, "student_conflicts", json_array_ref (student_conflicts));
   if (json_array_get_length (prof_conflicts) > 0)
     {
@@ -487,5 +545,10 @@ _tala_kind_section_put (TalaCtx *ctx,
       if (!tala_audit (ctx, "SCHEDULE_CONFLICT_OVERRIDE", "Section", target, NULL, after, error))
         return FALSE;
     }
-  return tala_audit (ctx, "CATALOG_CHANGED", "Section", target, NULL, NULL, error);
+  {
+    JsonObject *after = json_object_new ();
+
+    json_object_set_array_member (after, "changed", json_array_ref (changed));
+    return tala_audit (ctx, "CATALOG_CHANGED", "Section", target, NULL, after, error);
+  }
 }
