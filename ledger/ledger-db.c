@@ -252,8 +252,9 @@ tala_ledger_begin (TalaLedger *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (!tala_db_exec_plain (self, self->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT tala",
-                           error))
+  /* Prepared once and cached like any statement: a transaction per op
+   * should not parse SQL. */
+  if (!tala_db_exec (self, error, self->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT tala", NULL))
     return FALSE;
   self->depth++;
   return TRUE;
@@ -265,7 +266,7 @@ tala_ledger_commit (TalaLedger *self,
 {
   g_return_val_if_fail (self != NULL && self->depth > 0, FALSE);
 
-  if (!tala_db_exec_plain (self, self->depth == 1 ? "COMMIT" : "RELEASE tala", error))
+  if (!tala_db_exec (self, error, self->depth == 1 ? "COMMIT" : "RELEASE tala", NULL))
     {
       tala_ledger_rollback (self);
       return FALSE;
@@ -280,9 +281,12 @@ tala_ledger_rollback (TalaLedger *self)
   g_return_if_fail (self != NULL && self->depth > 0);
 
   if (self->depth == 1)
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    tala_db_exec (self, NULL, "ROLLBACK", NULL);
   else
-    sqlite3_exec (self->db, "ROLLBACK TO tala; RELEASE tala", NULL, NULL, NULL);
+    {
+      tala_db_exec (self, NULL, "ROLLBACK TO tala", NULL);
+      tala_db_exec (self, NULL, "RELEASE tala", NULL);
+    }
   self->depth--;
 }
 
@@ -419,7 +423,9 @@ tala_ledger_open (const char *path,
       return NULL;
     }
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
-  if (!tala_db_exec_plain (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", error))
+  /* temp_store = MEMORY keeps savepoint sub-journals off the disk. */
+  if (!tala_db_exec_plain (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+                           " PRAGMA temp_store = MEMORY", error))
     return NULL;
   if (strcmp (path, ":memory:") != 0)
     {

@@ -18,7 +18,7 @@ ledger_fixture_setup (LedgerFixture *fx,
   g_autoptr(GError) error = NULL;
   static guint counter;
 
-  fx->path = g_strdup_printf ("%s/ledger-%u-%u.db", g_get_tmp_dir (), (guint) getpid (),
+  fx->path = g_strdup_printf ("%s/ledger-%u-%u.db", g_get_user_runtime_dir (), (guint) getpid (),
                               ++counter);
   fx->ledger = tala_ledger_open (fx->path, &error);
   g_assert_no_error (error);

@@ -69,7 +69,7 @@ hub (const char *input,
 static char *
 db_path (const char *name)
 {
-  return g_build_filename (g_get_tmp_dir (), name, NULL);
+  return g_build_filename (g_get_user_runtime_dir (), name, NULL);
 }
 
 static void

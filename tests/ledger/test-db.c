@@ -19,7 +19,7 @@
 static char *
 temp_db (const char *name)
 {
-  return g_build_filename (g_get_tmp_dir (), name, NULL);
+  return g_build_filename (g_get_user_runtime_dir (), name, NULL);
 }
 
 static gint64
@@ -79,7 +79,7 @@ test_from_each_version (void)
   g_assert_nonnull (names);
   for (int version = 1; version < latest; version++)
     {
-      g_autofree char *path = g_strdup_printf ("%s/v%d.db", g_get_tmp_dir (), version);
+      g_autofree char *path = g_strdup_printf ("%s/v%d.db", g_get_user_runtime_dir (), version);
       g_autoptr(TalaLedger) ledger = NULL;
       g_autoptr(GError) error = NULL;
       sqlite3 *db = NULL;
@@ -94,7 +94,10 @@ test_from_each_version (void)
               g_autofree char *sql = g_strndup (g_bytes_get_data (bytes, NULL),
                                                 g_bytes_get_size (bytes));
 
-              g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+              char *message = NULL;
+
+              if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+                g_error ("%s: %s", names[i], message);
             }
       {
         g_autofree char *set = g_strdup_printf ("PRAGMA user_version = %d;"
