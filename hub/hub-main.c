@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "hub-admin.h"
+#include "hub-jobs-cli.h"
+#include "hub-seed.h"
 
 static const struct
 {
@@ -26,6 +28,8 @@ static const struct
   { "audit",   tala_hub_cmd_audit,   "audit verify: check the hash chains" },
   { "summary", tala_hub_cmd_summary, "Print counts and totals of a ledger" },
   { "account", tala_hub_cmd_account, "Print a student's account" },
+  { "jobs",    tala_hub_cmd_jobs,    "jobs run NAME: run one job now (--today YYYY-MM-DD)" },
+  { "seed",    tala_hub_cmd_seed,    "Load the demo (--demo) or generate a college (--students N)" },
 };
 
 static void

@@ -352,6 +352,17 @@ permit_unlock (TalaCtx     *ctx,
   }
 }
 
+/* Did a move fill some month?  Only then can a payment unlock a permit
+ * (mapping changes unlock their own, and the sweep catches the rest). */
+static gboolean
+entries_filled_a_month (JsonArray *entries)
+{
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    if (json_object_get_boolean_member (json_array_get_object_element (entries, i), "is_paid"))
+      return TRUE;
+  return FALSE;
+}
+
 /* Unlocks every LOCKED permit of @enrollment_id whose mapped month is paid,
  * PRELIM to FINAL (D-X2). */
 gboolean
@@ -848,7 +859,7 @@ _tala_kind_payment_record (TalaCtx *ctx,
       json_object_unref (before);
       return FALSE;
     }
-  if (a.enrollment_id &&
+  if (a.enrollment_id && entries_filled_a_month (entries) &&
       !_tala_permits_unlock_paid (ctx, a.enrollment_id, "PAYMENT", unlocked, error))
     {
       json_object_unref (before);
@@ -1024,7 +1035,7 @@ apply_correction (TalaCtx    *ctx,
       !account_move (ctx, a, txn_id, amount, &entries, &delta, error) ||
       !txn_set_credit_delta (ctx, txn_id, delta, error))
     return FALSE;
-  if (amount > 0 && a->enrollment_id &&
+  if (amount > 0 && a->enrollment_id && entries_filled_a_month (entries) &&
       !_tala_permits_unlock_paid (ctx, a->enrollment_id, "PAYMENT", unlocked, error))
     return FALSE;
   number = tala_student_number (ctx->ledger, p->student_id, error);

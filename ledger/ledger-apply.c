@@ -28,12 +28,25 @@ static const TalaKindInfo kinds[] = {
   { "catalog.semester.put", _tala_kind_semester_put,      _tala_args_semester_put,      ROLES_REG,   "=catalog" },
   { "catalog.subject.put",  _tala_kind_subject_put,       _tala_args_subject_put,       ROLES_REG,   "=catalog" },
   { "config.set",           _tala_kind_config_set,        _tala_args_config_set,        ROLES_ADM,   "=config" },
+  { "credit.transfer",      _tala_kind_credit_transfer,   _tala_args_credit_transfer,   ROLES_REG,   "student" },
   { "enrollment.create",    _tala_kind_enrollment_create, _tala_args_enrollment_create, ROLES_ADMIT, "student" },
+  { "grade.finalize",       _tala_kind_grade_finalize,    _tala_args_grade_finalize,    ROLES_REG,   "=grades" },
+  { "grade.override",       _tala_kind_grade_override,    _tala_args_grade_override,    ROLES_REG,   "student" },
+  { "grade.submit",         _tala_kind_grade_submit,      _tala_args_grade_submit,      ROLES_REG | ROLE_PROFESSOR, "student" },
+  { "job.archive",          _tala_kind_job_archive,       _tala_args_job_archive,       ROLES_ADM,   "=jobs" },
+  { "job.gpa_recalc",       _tala_kind_job_gpa_recalc,    _tala_args_job_gpa_recalc,    ROLES_ADM,   "=jobs" },
+  { "job.inc_expiry",       _tala_kind_job_inc_expiry,    _tala_args_job_inc_expiry,    ROLES_ADM,   "=jobs" },
+  { "job.payment_reminders", _tala_kind_job_payment_reminders, _tala_args_job_payment_reminders, ROLES_ADM, "=jobs" },
+  { "job.permit_sweep",     _tala_kind_job_permit_sweep,  _tala_args_job_permit_sweep,  ROLES_ADM,   "=jobs" },
+  { "loa.record",           _tala_kind_loa_record,        _tala_args_loa_record,        ROLES_REG,   "student" },
   { "payment.adjust",       _tala_kind_payment_adjust,    _tala_args_payment_adjust,    ROLES_CASH,  "payment" },
   { "payment.record",       _tala_kind_payment_record,    _tala_args_payment_record,    ROLES_CASH,  "student" },
   { "payment.void",         _tala_kind_payment_void,      _tala_args_payment_void,      ROLES_CASH,  "payment" },
   { "permit.promissory",    _tala_kind_permit_promissory, _tala_args_permit_promissory, ROLES_REG,   "student" },
   { "student.register",     _tala_kind_student_register,  _tala_args_student_register,  ROLES_ADMIT, "provisional_number" },
+  { "student.update",       _tala_kind_student_update,    _tala_args_student_update,    ROLES_REG,   "student" },
+  { "subject.drop",         _tala_kind_subject_drop,      _tala_args_subject_drop,      ROLES_REG | ROLE_STUDENT, "student" },
+  { "subject.enroll",       _tala_kind_subject_enroll,    _tala_args_subject_enroll,    ROLES_REG | ROLE_STUDENT, "student" },
   { "user.put",             _tala_kind_user_put,          _tala_args_user_put,          ROLES_ADM,   "=users" },
 };
 
@@ -161,12 +174,10 @@ _tala_audit_append (TalaLedger *self,
                     gint64      at,
                     GError    **error)
 {
-  g_autoptr(JsonObject) entry = json_object_new ();
   g_autoptr(TalaStmt) stmt = NULL;
   g_autofree char *before_json = tala_json_canonical_object (before);
   g_autofree char *after_json = tala_json_canonical_object (after);
-  g_autofree char *canonical = NULL;
-  g_autofree char *chained = NULL;
+  g_autoptr(GString) entry = g_string_sized_new (256);
   g_autofree char *hash = NULL;
   g_autofree char *prev = NULL;
   int rc;
@@ -177,19 +188,31 @@ _tala_audit_append (TalaLedger *self,
   prev = g_strdup (rc == SQLITE_ROW ? tala_stmt_text (stmt, 0) : "");
   g_clear_pointer (&stmt, tala_stmt_release);
 
-  json_object_set_string_member (entry, "action", action);
-  obj_set_str (entry, "actor", actor);
-  json_object_set_object_member (entry, "after", json_object_ref (after));
-  json_object_set_int_member (entry, "at", at);
-  json_object_set_object_member (entry, "before", json_object_ref (before));
+  /* The canonical entry, members in byte order (ops.md §1.2), built from
+   * the already canonical before and after: prev_hash || entry is hashed. */
+  g_string_append (entry, prev);
+  g_string_append (entry, "{\"action\":");
+  tala_json_append_string (entry, action);
+  if (actor != NULL)
+    {
+      g_string_append (entry, ",\"actor\":");
+      tala_json_append_string (entry, actor);
+    }
+  g_string_append_printf (entry, ",\"after\":%s,\"at\":%" G_GINT64_FORMAT ",\"before\":%s",
+                          after_json, at, before_json);
   if (hub_seq > 0)
-    json_object_set_int_member (entry, "hub_seq", hub_seq);
-  obj_set_str (entry, "op_id", op_id);
-  json_object_set_string_member (entry, "target_id", target_id);
-  json_object_set_string_member (entry, "target_model", target_model);
-  canonical = tala_json_canonical_object (entry);
-  chained = g_strconcat (prev, canonical, NULL);
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, chained, -1);
+    g_string_append_printf (entry, ",\"hub_seq\":%" G_GINT64_FORMAT, hub_seq);
+  if (op_id != NULL)
+    {
+      g_string_append (entry, ",\"op_id\":");
+      tala_json_append_string (entry, op_id);
+    }
+  g_string_append (entry, ",\"target_id\":");
+  tala_json_append_string (entry, target_id);
+  g_string_append (entry, ",\"target_model\":");
+  tala_json_append_string (entry, target_model);
+  g_string_append_c (entry, '}');
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, entry->str, entry->len);
 
   return tala_db_exec (self, error,
                        "INSERT INTO audit (hub_seq, op_id, action, actor, target_model, target_id,"
@@ -481,25 +504,32 @@ static gboolean
 append_journal (TalaCtx  *ctx,
                 GError  **error)
 {
-  g_autoptr(JsonObject) op = json_object_new ();
-  g_autoptr(JsonObject) entry = json_object_new ();
   g_autoptr(TalaStmt) stmt = NULL;
   g_autofree char *recorded = tala_timestamp_format (ctx->recorded_at);
-  g_autofree char *op_json = NULL;
-  g_autofree char *canonical = NULL;
-  g_autofree char *chained = NULL;
+  g_autoptr(GString) op = g_string_sized_new (strlen (ctx->args_json) + 256);
+  g_autoptr(GString) entry = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *prev = NULL;
   int rc;
 
-  json_object_set_string_member (op, "op_id", ctx->op_id);
-  json_object_set_string_member (op, "kind", ctx->kind);
-  json_object_set_string_member (op, "device", ctx->device);
-  json_object_set_int_member (op, "device_seq", ctx->device_seq);
-  obj_set_str (op, "actor", ctx->actor);
-  json_object_set_string_member (op, "recorded_at", recorded);
-  json_object_set_object_member (op, "args", json_object_ref (ctx->args));
-  op_json = tala_json_canonical_object (op);
+  /* The canonical op: members in byte order, the args' canonical text
+   * reused from the body hash. */
+  g_string_append_c (op, '{');
+  if (ctx->actor != NULL)
+    {
+      g_string_append (op, "\"actor\":");
+      tala_json_append_string (op, ctx->actor);
+      g_string_append_c (op, ',');
+    }
+  g_string_append_printf (op, "\"args\":%s,\"device\":", ctx->args_json);
+  tala_json_append_string (op, ctx->device);
+  g_string_append_printf (op, ",\"device_seq\":%" G_GINT64_FORMAT ",\"kind\":", ctx->device_seq);
+  tala_json_append_string (op, ctx->kind);
+  g_string_append (op, ",\"op_id\":");
+  tala_json_append_string (op, ctx->op_id);
+  g_string_append (op, ",\"recorded_at\":");
+  tala_json_append_string (op, recorded);
+  g_string_append_c (op, '}');
 
   stmt = tala_db_query (ctx->ledger, error,
                         "SELECT hash FROM journal ORDER BY hub_seq DESC LIMIT 1", NULL);
@@ -508,12 +538,12 @@ append_journal (TalaCtx  *ctx,
   prev = g_strdup (rc == SQLITE_ROW ? tala_stmt_text (stmt, 0) : "");
   g_clear_pointer (&stmt, tala_stmt_release);
 
-  json_object_set_int_member (entry, "applied_at", ctx->applied_at);
-  json_object_set_int_member (entry, "hub_seq", ctx->hub_seq);
-  json_object_set_object_member (entry, "op", json_object_ref (op));
-  canonical = tala_json_canonical_object (entry);
-  chained = g_strconcat (prev, canonical, NULL);
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, chained, -1);
+  /* hash = sha256 (prev_hash || canonical {applied_at, hub_seq, op}). */
+  entry = g_string_sized_new (op->len + 128);
+  g_string_append_printf (entry, "%s{\"applied_at\":%" G_GINT64_FORMAT ",\"hub_seq\":%"
+                          G_GINT64_FORMAT ",\"op\":%s}", prev, ctx->applied_at, ctx->hub_seq,
+                          op->str);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, entry->str, entry->len);
 
   return tala_db_exec (ctx->ledger, error,
                        "INSERT INTO journal (hub_seq, op_id, kind, op_json, applied_at,"
@@ -522,7 +552,7 @@ append_journal (TalaCtx  *ctx,
                        ":seq", DB_INT, ctx->hub_seq,
                        ":op", DB_TEXT, ctx->op_id,
                        ":kind", DB_TEXT, ctx->kind,
-                       ":json", DB_TEXT, op_json,
+                       ":json", DB_TEXT, op->str,
                        ":at", DB_INT, ctx->applied_at,
                        ":prev", DB_TEXT, prev,
                        ":hash", DB_TEXT, hash,
@@ -615,6 +645,30 @@ applied_envelope (TalaCtx *ctx)
   return result;
 }
 
+/* Stores a rejection for replay, notes the device's numbers and, for ops
+ * that came by push or apply, writes a SYNC_REJECTED audit entry. */
+static gboolean
+store_rejection (TalaCtx    *ctx,
+                 const char *body_hash,
+                 JsonObject *result,
+                 GError    **error)
+{
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+
+  if (!store_decision (ctx, body_hash, "rejected", result, error) ||
+      !note_device_numbers (ctx, error))
+    return FALSE;
+  if (ctx->channel != TALA_CHANNEL_PUSH && ctx->channel != TALA_CHANNEL_TRUSTED)
+    return TRUE;
+  before = json_object_new ();
+  after = json_object_new ();
+  json_object_set_string_member (after, "kind", ctx->kind);
+  json_object_set_string_member (after, "code", ctx->reject_code);
+  return _tala_audit_append (ctx->ledger, 0, ctx->op_id, "SYNC_REJECTED", ctx->actor, "Op",
+                             ctx->op_id, before, after, ctx->applied_at, error);
+}
+
 /* Runs steps 3–6 inside a savepoint.  Returns FALSE with @error set: in
  * TALA_REJECT for a rejection or deferral, else for a failure. */
 static gboolean
@@ -651,12 +705,14 @@ _tala_ledger_apply_at (TalaLedger  *self,
   TalaCtx ctx = { .ledger = self, .channel = channel };
   const TalaKindInfo *info;
   const char *problem;
+  g_autofree char *args_json = NULL;
+  g_autofree char *body = NULL;
   g_autofree char *body_hash = NULL;
   g_autofree char *scope = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObject *result = NULL;
   gint64 hub_time = 0, seq;
-  gboolean has_hub_time = FALSE;
+  gboolean has_hub_time = FALSE, own;
 
   problem = parse_envelope (&ctx, op, &hub_time, &has_hub_time);
   if (problem != NULL)
@@ -690,18 +746,20 @@ _tala_ledger_apply_at (TalaLedger  *self,
   else
     ctx.applied_at = MAX (now_us, self->last_applied);
 
-  body_hash = tala_op_body_hash (op);
-  if (!tala_ledger_begin (self, error))
-    return NULL;
+  args_json = tala_json_canonical (json_object_get_member (op, "args"));
+  body = _tala_op_body (op, args_json);
+  body_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, body, -1);
+  ctx.args_json = args_json;
 
+  /* In the caller's transaction when there is one (then only the op's own
+   * savepoint is opened), else in a transaction of its own. */
+  own = self->depth == 0;
+  if (own && !tala_ledger_begin (self, error))
+    return NULL;
   if (!lookup_decision (&ctx, body_hash, &result, error))
     goto fail;
   if (result != NULL)
-    {
-      if (!tala_ledger_commit (self, error))
-        g_clear_pointer (&result, json_object_unref);
-      return result;
-    }
+    goto done;
 
   if (ctx.device == NULL)
     ctx.device = "HUB";
@@ -729,9 +787,7 @@ _tala_ledger_apply_at (TalaLedger  *self,
                                      g_hash_table_lookup (batch->deferred, scope));
       result = error_envelope (ctx.op_id, "deferred", "blocked",
                                "an earlier op of the same scope is deferred", details);
-      tala_ledger_rollback (self);
-      ctx_clear (&ctx);
-      return result;
+      goto done;
     }
 
   /* The client-made key a registration creates is remembered even when the
@@ -739,22 +795,26 @@ _tala_ledger_apply_at (TalaLedger  *self,
   if (strcmp (ctx.kind, "student.register") == 0)
     ctx.creates_key = g_strdup (arg_str (&ctx, "provisional_number"));
 
+  /* The op's savepoint holds its effects, its journal entry and its stored
+   * result: all or nothing. */
   if (!tala_ledger_begin (self, error))
     goto fail;
   if (run_kind (&ctx, info, &local_error))
     {
-      if (!tala_ledger_commit (self, error))
-        goto fail;
       result = applied_envelope (&ctx);
       if (!store_decision (&ctx, body_hash, "applied", result, error) ||
-          !note_device_numbers (&ctx, error) || !tala_ledger_commit (self, error))
+          !note_device_numbers (&ctx, error))
+        {
+          tala_ledger_rollback (self);
+          goto fail_result;
+        }
+      if (!tala_ledger_commit (self, error))
         goto fail_result;
       self->last_applied = ctx.applied_at;
-      ctx_clear (&ctx);
-      return result;
+      goto done;
     }
-
   tala_ledger_rollback (self);
+
   if (local_error->domain != TALA_REJECT)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -766,36 +826,37 @@ _tala_ledger_apply_at (TalaLedger  *self,
                                ctx.reject_details);
       if (batch && scope)
         g_hash_table_insert (batch->deferred, g_strdup (scope), g_strdup (ctx.op_id));
-      tala_ledger_rollback (self);
-      ctx_clear (&ctx);
-      return result;
+      goto done;
     }
 
+  /* A rejection changes no business data; its decision is stored. */
   result = error_envelope (ctx.op_id, "rejected", ctx.reject_code, local_error->message,
                            ctx.reject_details);
-  if (!store_decision (&ctx, body_hash, "rejected", result, error) ||
-      !note_device_numbers (&ctx, error))
+  if (!tala_ledger_begin (self, error))
     goto fail_result;
-  if (channel == TALA_CHANNEL_PUSH || channel == TALA_CHANNEL_TRUSTED)
+  if (!store_rejection (&ctx, body_hash, result, error))
     {
-      g_autoptr(JsonObject) before = json_object_new ();
-      g_autoptr(JsonObject) after = json_object_new ();
-
-      json_object_set_string_member (after, "kind", ctx.kind);
-      json_object_set_string_member (after, "code", ctx.reject_code);
-      if (!_tala_audit_append (self, 0, ctx.op_id, "SYNC_REJECTED", ctx.actor, "Op", ctx.op_id,
-                               before, after, ctx.applied_at, error))
-        goto fail_result;
+      tala_ledger_rollback (self);
+      goto fail_result;
     }
   if (!tala_ledger_commit (self, error))
     goto fail_result;
+
+done:
+  if (own && !tala_ledger_commit (self, error))
+    {
+      g_clear_pointer (&result, json_object_unref);
+      own = FALSE;
+      goto fail;
+    }
   ctx_clear (&ctx);
   return result;
 
 fail_result:
   g_clear_pointer (&result, json_object_unref);
 fail:
-  tala_ledger_rollback (self);
+  if (own)
+    tala_ledger_rollback (self);
   ctx_clear (&ctx);
   return NULL;
 }

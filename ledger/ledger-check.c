@@ -231,6 +231,7 @@ static const struct
   { "take", "*" },
   { "grade_history", "*" },
   { "loa", "*" },
+  { "archive_mark", "*" },
   { "journal", "*" },
   { "applied_op", "op_id, body_hash, status, result_json, hub_seq, creates_key FROM %s.applied_op"
                   " WHERE status = 'applied'" },

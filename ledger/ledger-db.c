@@ -425,7 +425,7 @@ tala_ledger_open (const char *path,
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
   /* temp_store = MEMORY keeps savepoint sub-journals off the disk. */
   if (!tala_db_exec_plain (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                           " PRAGMA temp_store = MEMORY", error))
+                           " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768", error))
     return NULL;
   if (strcmp (path, ":memory:") != 0)
     {
@@ -443,7 +443,8 @@ tala_ledger_open (const char *path,
   if (!_tala_ledger_migrate (self, error))
     return NULL;
   if (!tala_db_int (self, &self->last_applied, NULL, error,
-                    "SELECT max(applied_at) FROM journal", NULL))
+                    "SELECT applied_at FROM journal ORDER BY hub_seq DESC LIMIT 1",
+                    NULL))
     return NULL;
   return g_steal_pointer (&self);
 }

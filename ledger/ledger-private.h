@@ -122,6 +122,7 @@ struct _TalaCtx
   TalaRole     role;
   gint64       recorded_at;   /* µs, device clock (audit only) */
   JsonObject  *args;
+  const char  *args_json;     /* canonical text of args (borrowed) */
   gint64       applied_at;    /* µs, hub clock */
   char         today[11];     /* business date YYYY-MM-DD */
   gint64       hub_seq;       /* the seq this op takes if it applies */
@@ -278,6 +279,108 @@ gboolean  _tala_enrollment_create (TalaCtx    *ctx,
                                    JsonObject *result,
                                    GError    **error);
 
+/* ---- Academics (ledger-takes.c, ledger-grades.c, ledger-leave.c) --------- */
+
+/* A value of the grade scale in use (D-G1, schema/0003-grade-scales.sql). */
+typedef struct
+{
+  char     value[8];        /* as spelled in ops: "1.75", "B+", "INC" */
+  gint64   points;          /* hundredths of a grade point */
+  gboolean counts_in_gpa;
+  char     outcome[8];      /* the take status at finalization: PASSED, FAILED or INC */
+} TalaGrade;
+
+/* What student + semester + subject name in an op, resolved in the order of
+ * ops.md §2.2: unknown_student (or deferral), unknown_semester,
+ * unknown_subject, no_enrollment.  Strings are owned; clear with
+ * _tala_take_ref_clear(). */
+typedef struct
+{
+  gint64  student_id;
+  gint64  user_id;          /* the student's user row, for notifications */
+  char   *number;           /* the student's number (not the alias the op used) */
+  gint64  semester_id;
+  gint64  subject_id;
+  gint64  subject_units;    /* the subject's units now (a take keeps its own) */
+  gint64  enrollment_id;
+} TalaTakeRef;
+
+/* One take row (a subject enrollment).  Strings are owned; clear with
+ * _tala_take_clear(). */
+typedef struct
+{
+  gint64  id;
+  char   *uuid;
+  char   *status;           /* ENROLLED DROPPED PASSED FAILED INC CREDITED */
+  char   *grade_status;     /* PENDING SUBMITTED FINALIZED */
+  char   *grade;            /* NULL when none */
+  char   *inc_start;        /* NULL unless the INC clock runs */
+  gint64  section_id;       /* 0 when none (credits) */
+  gint64  units;
+} TalaTake;
+
+gboolean  _tala_take_ref_resolve (TalaCtx      *ctx,
+                                  TalaTakeRef  *ref,
+                                  GError      **error);
+void      _tala_take_ref_clear   (TalaTakeRef  *ref);
+gboolean  _tala_take_find_live   (TalaLedger   *self,
+                                  gint64        enrollment_id,
+                                  gint64        subject_id,
+                                  TalaTake     *take,
+                                  gboolean     *found,
+                                  GError      **error);
+void      _tala_take_clear       (TalaTake     *take);
+
+char     *_tala_grade_scale      (TalaLedger   *self,
+                                  GError      **error);
+gboolean  _tala_grade_lookup     (TalaLedger   *self,
+                                  const char   *value,
+                                  TalaGrade    *grade,
+                                  gboolean     *found,
+                                  GError      **error);
+gboolean  _tala_grade_check      (TalaCtx      *ctx,
+                                  const char   *field,
+                                  const char   *value,
+                                  TalaGrade    *grade,
+                                  GError      **error);
+char     *_tala_grade_failing    (TalaLedger   *self,
+                                  GError      **error);
+gboolean  _tala_grade_history_add (TalaCtx     *ctx,
+                                   gint64       take_id,
+                                   const char  *old_grade,
+                                   const char  *new_grade,
+                                   const char  *reason,
+                                   const char  *actor,
+                                   GError     **error);
+gboolean  _tala_gpa_compute      (TalaLedger   *self,
+                                  gint64        student_id,
+                                  char          gpa[8],
+                                  gint64       *unknown_grades,
+                                  GError      **error);
+gboolean  _tala_gpa_update       (TalaCtx      *ctx,
+                                  gint64        student_id,
+                                  char          gpa[8],
+                                  gboolean     *changed,
+                                  GError      **error);
+gboolean  _tala_reason_require   (TalaCtx      *ctx,
+                                  GError      **error);
+
+JsonArray *_tala_section_conflicts (TalaLedger  *self,
+                                    gint64       enrollment_id,
+                                    gint64       section_id,
+                                    GError     **error);
+gboolean  _tala_student_effective_status (TalaLedger  *self,
+                                          gint64       student_id,
+                                          const char  *today,
+                                          char         status[10],
+                                          GError     **error);
+gboolean  _tala_inc_clock        (TalaLedger   *self,
+                                  gint64        student_id,
+                                  const char   *inc_start,
+                                  const char   *today,
+                                  gint64       *clock_days,
+                                  GError      **error);
+
 /* Kind handlers. */
 gboolean  _tala_kind_user_put           (TalaCtx *ctx, GError **error);
 gboolean  _tala_kind_config_set         (TalaCtx *ctx, GError **error);
@@ -291,6 +394,19 @@ gboolean  _tala_kind_payment_record     (TalaCtx *ctx, GError **error);
 gboolean  _tala_kind_payment_void       (TalaCtx *ctx, GError **error);
 gboolean  _tala_kind_payment_adjust     (TalaCtx *ctx, GError **error);
 gboolean  _tala_kind_permit_promissory  (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_credit_transfer    (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_grade_finalize     (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_grade_override     (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_grade_submit       (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_job_archive        (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_job_gpa_recalc     (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_job_inc_expiry     (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_job_payment_reminders (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_job_permit_sweep   (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_loa_record         (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_student_update     (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_subject_drop       (TalaCtx *ctx, GError **error);
+gboolean  _tala_kind_subject_enroll     (TalaCtx *ctx, GError **error);
 
 extern const TalaArgSpec _tala_args_user_put[];
 extern const TalaArgSpec _tala_args_config_set[];
@@ -304,6 +420,19 @@ extern const TalaArgSpec _tala_args_payment_record[];
 extern const TalaArgSpec _tala_args_payment_void[];
 extern const TalaArgSpec _tala_args_payment_adjust[];
 extern const TalaArgSpec _tala_args_permit_promissory[];
+extern const TalaArgSpec _tala_args_credit_transfer[];
+extern const TalaArgSpec _tala_args_grade_finalize[];
+extern const TalaArgSpec _tala_args_grade_override[];
+extern const TalaArgSpec _tala_args_grade_submit[];
+extern const TalaArgSpec _tala_args_job_archive[];
+extern const TalaArgSpec _tala_args_job_gpa_recalc[];
+extern const TalaArgSpec _tala_args_job_inc_expiry[];
+extern const TalaArgSpec _tala_args_job_payment_reminders[];
+extern const TalaArgSpec _tala_args_job_permit_sweep[];
+extern const TalaArgSpec _tala_args_loa_record[];
+extern const TalaArgSpec _tala_args_student_update[];
+extern const TalaArgSpec _tala_args_subject_drop[];
+extern const TalaArgSpec _tala_args_subject_enroll[];
 
 JsonObject *_tala_ledger_apply_at (TalaLedger  *self,
                                    JsonObject  *op,
@@ -315,6 +444,10 @@ JsonObject *_tala_ledger_apply_at (TalaLedger  *self,
 gboolean    _tala_valid_uuid      (const char *s);
 gboolean    _tala_valid_semester_code (const char *s);
 TalaRole    _tala_role_from_name  (const char *name);
+
+/* Canonical JSON pieces, for building entries by concatenation. */
+void        tala_json_append_string (GString *out, const char *s);
+char       *_tala_op_body            (JsonObject *op, const char *args_json);
 
 /* JSON helpers. */
 void  obj_set_money (JsonObject *obj, const char *name, gint64 centavos);

@@ -274,10 +274,11 @@ tala_now_us (void)
 /* ---- Canonical JSON ------------------------------------------------------ */
 
 static void canonical_node (GString *out, JsonNode *node);
+void tala_json_append_string (GString *out, const char *s);
 
-static void
-canonical_string (GString    *out,
-                  const char *s)
+void
+tala_json_append_string (GString    *out,
+                         const char *s)
 {
   g_string_append_c (out, '"');
   for (const unsigned char *p = (const unsigned char *) s; *p; p++)
@@ -330,7 +331,7 @@ canonical_object (GString    *out,
       if (!first)
         g_string_append_c (out, ',');
       first = FALSE;
-      canonical_string (out, name);
+      tala_json_append_string (out, name);
       g_string_append_c (out, ':');
       canonical_node (out, value);
     }
@@ -388,7 +389,7 @@ canonical_node (GString  *out,
           break;
 
         case G_TYPE_STRING:
-          canonical_string (out, json_node_get_string (node));
+          tala_json_append_string (out, json_node_get_string (node));
           break;
 
         default:
@@ -426,18 +427,54 @@ tala_json_canonical_object (JsonObject *object)
   return g_string_free (out, FALSE);
 }
 
+/* The canonical body {actor, args, kind} of @op, built from the canonical
+ * text of its args (which the journal entry reuses).  Allocates. */
+char *
+_tala_op_body (JsonObject *op,
+               const char *args_json)
+{
+  GString *out = g_string_sized_new (strlen (args_json) + 64);
+  JsonNode *actor = json_object_get_member (op, "actor");
+  JsonNode *kind = json_object_get_member (op, "kind");
+
+  g_string_append_c (out, '{');
+  if (actor != NULL && !JSON_NODE_HOLDS_NULL (actor))
+    {
+      g_string_append (out, "\"actor\":");
+      canonical_node (out, actor);
+      g_string_append_c (out, ',');
+    }
+  g_string_append (out, "\"args\":");
+  g_string_append (out, args_json);
+  if (kind != NULL && !JSON_NODE_HOLDS_NULL (kind))
+    {
+      g_string_append (out, ",\"kind\":");
+      canonical_node (out, kind);
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
 /* Lower-case hex SHA-256 of the canonical {actor, args, kind} of @op. */
 char *
 tala_op_body_hash (JsonObject *op)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autofree char *text = NULL;
-  const char *names[] = { "actor", "args", "kind" };
+  JsonNode *args = json_object_get_member (op, "args");
+  g_autofree char *args_json = args && !JSON_NODE_HOLDS_NULL (args) ? tala_json_canonical (args)
+                                                                     : NULL;
+  g_autofree char *body = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (json_object_has_member (op, names[i]))
-      json_object_set_member (body, names[i],
-                              json_node_copy (json_object_get_member (op, names[i])));
-  text = tala_json_canonical_object (body);
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  if (args_json == NULL)
+    {
+      g_autoptr(JsonObject) copy = json_object_new ();
+
+      if (json_object_has_member (op, "actor"))
+        json_object_set_member (copy, "actor", json_node_copy (json_object_get_member (op, "actor")));
+      if (json_object_has_member (op, "kind"))
+        json_object_set_member (copy, "kind", json_node_copy (json_object_get_member (op, "kind")));
+      body = tala_json_canonical_object (copy);
+    }
+  else
+    body = _tala_op_body (op, args_json);
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, body, -1);
 }

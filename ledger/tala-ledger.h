@@ -106,6 +106,25 @@ G_GNUC_WARN_UNUSED_RESULT
 JsonObject  *tala_ledger_summary      (TalaLedger   *self,
                                        GError      **error);
 
+/* Academic reads (ledger-grades.c, ledger-takes-queries.c, ledger-jobs.c). */
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_transcript   (TalaLedger   *self,
+                                       const char   *student,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_subjects     (TalaLedger   *self,
+                                       const char   *student,
+                                       const char   *semester,
+                                       gboolean      include_dropped,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_sections     (TalaLedger   *self,
+                                       const char   *student,
+                                       const char   *semester,
+                                       const char   *subject,
+                                       GError      **error);
+gint64       tala_ledger_get_last_applied (TalaLedger *self);
+
 /* Checks. */
 gboolean     tala_ledger_verify_chains (TalaLedger  *self,
                                         GString     *report,
