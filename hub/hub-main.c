@@ -15,6 +15,8 @@
 #include "hub-admin.h"
 #include "hub-jobs-cli.h"
 #include "hub-seed.h"
+#include "hub-serve-cli.h"
+#include "hub-user-cli.h"
 
 static const struct
 {
@@ -30,6 +32,8 @@ static const struct
   { "account", tala_hub_cmd_account, "Print a student's account" },
   { "jobs",    tala_hub_cmd_jobs,    "jobs run NAME: run one job now (--today YYYY-MM-DD)" },
   { "seed",    tala_hub_cmd_seed,    "Load the demo (--demo) or generate a college (--students N)" },
+  { "user",    tala_hub_cmd_user,    "user add|passwd|disable USERNAME: staff accounts" },
+  { "serve",   tala_hub_cmd_serve,   "Run the hub server (--db PATH, --listen ADDR:PORT)" },
 };
 
 static void

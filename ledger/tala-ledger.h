@@ -160,6 +160,55 @@ G_GNUC_WARN_UNUSED_RESULT
 char        *tala_timestamp_format    (gint64        us);
 gint64       tala_now_us              (void);
 
+/* Credentials, not ops (ops.md §1.11; ledger-credentials.c). */
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_user         (TalaLedger   *self,
+                                       const char   *username,
+                                       GError      **error);
+gboolean     tala_ledger_set_password (TalaLedger   *self,
+                                       const char   *username,
+                                       const char   *password,
+                                       const char   *actor,
+                                       gint64        now_us,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_verify_login (TalaLedger   *self,
+                                       const char   *login,
+                                       const char   *password,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_ledger_issue_token  (TalaLedger   *self,
+                                       const char   *username,
+                                       gint64        now_us,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_token_user   (TalaLedger   *self,
+                                       const char   *token,
+                                       GError      **error);
+gint64       tala_ledger_revoke_tokens (TalaLedger  *self,
+                                        const char  *username,
+                                        GError     **error);
+
+/* Reads of the REST API's people and receipts (ledger-people.c). */
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *tala_ledger_search_students (TalaLedger *self,
+                                          const char *query,
+                                          guint       limit,
+                                          GError    **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_student_profile (TalaLedger *self,
+                                          const char *student,
+                                          GError    **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_payment      (TalaLedger   *self,
+                                       const char   *payment,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_ledger_enrollment_semester (TalaLedger *self,
+                                              const char *student,
+                                              gint64      enrollment_id,
+                                              GError    **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TalaLedger, tala_ledger_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TalaBatch, tala_batch_free)
 

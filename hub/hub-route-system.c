@@ -1,0 +1,168 @@
+/* hub-route-system.c
+ *
+ * Copyright 2026 The Tala authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The routes that are not a resource: login (/api-token-auth/, D-S2),
+ * health, readiness, Prometheus metrics, the OpenAPI document and the
+ * generic op endpoint POST /api/v1/ops/.
+ */
+
+#define G_LOG_DOMAIN "tala-hub"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hub-server-private.h"
+
+static const char *
+string_member (JsonObject *body,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (body, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* ---- Login --------------------------------------------------------------- */
+
+static gboolean
+login_write (HubRequest *req,
+             TalaLedger *ledger,
+             GError    **error)
+{
+  g_autofree char *token = NULL;
+  JsonObject *reply;
+
+  token = tala_ledger_issue_token (ledger, req->write_data, tala_now_us (), error);
+  if (token == NULL)
+    return FALSE;
+  reply = json_object_new ();
+  json_object_set_string_member (reply, "token", token);
+  hub_request_reply_object (req, 200, reply);
+  return TRUE;
+}
+
+/* Reader thread: Argon2id runs here, never on the main loop or the writer;
+ * only the token is written. */
+static void
+login_work (HubRequest *req,
+            TalaLedger *ledger)
+{
+  static const char *const allowed[] = { "username", "password", NULL };
+  JsonObject *body = hub_request_object (req);
+  const char *login = string_member (body, "username");
+  const char *password = string_member (body, "password");
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!hub_request_only_members (req, body, allowed))
+    return;
+  if (login == NULL || password == NULL)
+    {
+      hub_request_error (req, 400, "invalid_args", "username and password are required");
+      return;
+    }
+  user = tala_ledger_verify_login (ledger, login, password, &error);
+  if (error != NULL)
+    hub_request_ledger_error (req, error);
+  else if (user == NULL)
+    hub_request_error (req, 400, "invalid_credentials",
+                       "unable to log in with the provided credentials");
+  else
+    {
+      req->write_data = g_strdup (json_object_get_string_member (user, "username"));
+      req->write = login_write;
+    }
+}
+
+/* ---- Health, readiness, metrics, schema ---------------------------------- */
+
+static void
+healthz_local (HubRequest *req)
+{
+  JsonObject *reply = json_object_new ();
+
+  json_object_set_string_member (reply, "status", "ok");
+  hub_request_reply_object (req, 200, reply);
+}
+
+/* The writer begins and commits an (empty) immediate transaction around
+ * this: answering proves the database takes writes. */
+static gboolean
+readyz_write (HubRequest *req,
+              TalaLedger *ledger,
+              GError    **error)
+{
+  JsonObject *reply = json_object_new ();
+
+  json_object_set_string_member (reply, "status", "ready");
+  json_object_set_int_member (reply, "hub_seq", tala_ledger_get_hub_seq (ledger));
+  hub_request_reply_object (req, 200, reply);
+  return TRUE;
+}
+
+static void
+readyz_local (HubRequest *req)
+{
+  req->write = readyz_write;
+}
+
+static void
+metrics_local (HubRequest *req)
+{
+  g_autofree char *text = hub_server_metrics_text (req->server);
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  /* A string node is sent as text/plain (see request_answer). */
+  json_node_set_string (node, text);
+  hub_request_reply (req, 200, node);
+}
+
+static void
+schema_local (HubRequest *req)
+{
+  hub_request_reply (req, 200, hub_server_openapi (req->server));
+}
+
+/* ---- POST /api/v1/ops/ --------------------------------------------------- */
+
+static void
+ops_work (HubRequest *req,
+          TalaLedger *ledger)
+{
+  static const char *const allowed[] = { "kind", "args", NULL };
+  JsonObject *body = hub_request_object (req);
+  const char *kind = string_member (body, "kind");
+  JsonNode *args = json_object_get_member (body, "args");
+
+  if (!hub_request_only_members (req, body, allowed))
+    return;
+  if (kind == NULL || args == NULL || !JSON_NODE_HOLDS_OBJECT (args))
+    hub_request_error (req, 400, "invalid_envelope", "kind (a string) and args (an object) "
+                       "are required");
+  else if (g_str_has_prefix (kind, "job."))
+    hub_request_error (req, 400, "unknown_kind", "jobs are run by the scheduler, not over REST");
+  else
+    hub_request_set_op (req, kind, json_object_ref (json_node_get_object (args)));
+}
+
+const HubRoute hub_routes_system[] = {
+  { "POST", "/api-token-auth/", HUB_ANONYMOUS, login_work, NULL, NULL, NULL,
+    "Log in with a username, student number or e-mail and a password; returns a token" },
+  { "GET", "/healthz", HUB_ANONYMOUS, NULL, healthz_local, NULL, NULL,
+    "The process is up" },
+  { "GET", "/readyz", HUB_ANONYMOUS, NULL, readyz_local, NULL, NULL,
+    "The database takes writes" },
+  { "GET", "/metrics", HUB_ANONYMOUS, NULL, metrics_local, NULL, NULL,
+    "Prometheus metrics" },
+  { "GET", "/api/v1/schema/", HUB_ANY_USER, NULL, schema_local, NULL, NULL,
+    "This OpenAPI document, generated from the route table" },
+  { "POST", "/api/v1/ops/", HUB_ANY_USER, ops_work, NULL, NULL, NULL,
+    "Apply an op {kind, args} as the caller; answers the result envelope" },
+  { NULL }
+};

@@ -1,0 +1,776 @@
+/* hub-server.c
+ *
+ * Copyright 2026 The Tala authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * TalaHubServer: the REST API over libsoup 3.  libsoup's main loop only
+ * parses, routes and answers; SQLite is touched by a small pool of reader
+ * threads (one connection each, WAL) and by the single writer thread of
+ * hub-writer.c (group commit, synchronous=FULL).  See hub-server-private.h
+ * for the stages of a request.
+ */
+
+#define G_LOG_DOMAIN "tala-hub"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hub-server-private.h"
+#include "hub-writer.h"
+
+#define MAX_BODY_BYTES (1024 * 1024)
+#define DEFAULT_READERS 4
+
+static const double latency_bounds[] = { 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
+#define N_BOUNDS G_N_ELEMENTS (latency_bounds)
+
+typedef struct
+{
+  GHashTable *by_status;            /* status → guint64 count */
+  guint64     buckets[N_BOUNDS + 1];
+  guint64     count;
+  double      sum;
+} RouteStats;
+
+struct _TalaHubServer
+{
+  GObject        parent_instance;
+
+  SoupServer    *soup;
+  TalaHubWriter *writer;
+  GThreadPool   *pool;
+  GAsyncQueue   *readers;          /* TalaLedger*, one per pool thread */
+  guint          n_readers;
+  GMainContext  *context;          /* where answers are sent */
+  GPtrArray     *routes;           /* const HubRoute* */
+  RouteStats    *stats;            /* per route, plus one for unmatched */
+  GHashTable    *in_flight;        /* op_id → NULL: queued writes */
+  GHashTable    *op_outcomes;      /* code → guint64 */
+  guint          n_requests;       /* messages paused and not answered */
+  gboolean       stopping;         /* tala_hub_server_stop() was called */
+  gboolean       quiet;
+};
+
+G_DEFINE_FINAL_TYPE (TalaHubServer, tala_hub_server, G_TYPE_OBJECT)
+
+static void request_answer (HubRequest *req);
+static void after_read     (HubRequest *req);
+
+/* ---- Requests ------------------------------------------------------------ */
+
+static void
+request_free (HubRequest *req)
+{
+  g_clear_pointer (&req->params, g_hash_table_unref);
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  g_clear_pointer (&req->body, json_node_unref);
+  g_clear_pointer (&req->user, json_object_unref);
+  g_clear_pointer (&req->args, json_object_unref);
+  g_clear_pointer (&req->reply, json_node_unref);
+  g_clear_error (&req->write_error);
+  g_free (req->token);
+  g_free (req->idem_key);
+  g_free (req->write_data);
+  g_free (req->kind);
+  g_free (req->op_id);
+  g_free (req->op_code);
+  g_clear_object (&req->msg);
+  g_clear_object (&req->server);
+  g_free (req);
+}
+
+/* ---- Answering ----------------------------------------------------------- */
+
+static void
+record_stats (TalaHubServer *self,
+              HubRequest    *req,
+              double         seconds)
+{
+  RouteStats *s = &self->stats[req->route ? req->route_index : self->routes->len];
+  gpointer key = GUINT_TO_POINTER (req->status);
+  guint64 n = GPOINTER_TO_SIZE (g_hash_table_lookup (s->by_status, key));
+  guint i;
+
+  g_hash_table_insert (s->by_status, key, GSIZE_TO_POINTER (n + 1));
+  for (i = 0; i < N_BOUNDS && seconds > latency_bounds[i]; i++)
+    ;
+  s->buckets[i]++;
+  s->count++;
+  s->sum += seconds;
+  if (req->op_code != NULL)
+    {
+      guint64 c = GPOINTER_TO_SIZE (g_hash_table_lookup (self->op_outcomes, req->op_code));
+
+      g_hash_table_insert (self->op_outcomes, g_strdup (req->op_code), GSIZE_TO_POINTER (c + 1));
+    }
+}
+
+/* Main context: sends the answer, unpauses once, logs, frees @req. */
+static void
+request_answer (HubRequest *req)
+{
+  TalaHubServer *self = req->server;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+  g_autofree char *text = NULL;
+  double seconds;
+
+  if (req->status == 0)
+    hub_request_error (req, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", "no answer");
+  if (req->op_id != NULL)
+    soup_message_headers_replace (headers, "Tala-Op-Id", req->op_id);
+  if (req->hub_seq > 0)
+    {
+      g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, req->hub_seq);
+
+      soup_message_headers_replace (headers, "Tala-Hub-Seq", seq);
+    }
+  if (req->replayed)
+    soup_message_headers_replace (headers, "Idempotent-Replayed", "true");
+  if (req->status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (headers, "WWW-Authenticate", "Token");
+  soup_server_message_set_status (req->msg, req->status, NULL);
+  if (req->reply != NULL && JSON_NODE_HOLDS_VALUE (req->reply) &&
+      json_node_get_value_type (req->reply) == G_TYPE_STRING)
+    text = g_strdup (json_node_get_string (req->reply));   /* text/plain (metrics) */
+  else if (req->reply != NULL && req->kind != NULL)
+    text = tala_json_canonical (req->reply);   /* a replay repeats the body byte for byte */
+  else if (req->reply != NULL)
+    text = json_to_string (req->reply, FALSE);
+  if (text != NULL)
+    soup_server_message_set_response (req->msg,
+                                      req->reply && JSON_NODE_HOLDS_VALUE (req->reply)
+                                        ? "text/plain; version=0.0.4; charset=utf-8"
+                                        : "application/json",
+                                      SOUP_MEMORY_COPY, text, strlen (text));
+  seconds = (g_get_monotonic_time () - req->start_us) / 1e6;
+  record_stats (self, req, seconds);
+  if (!self->quiet)
+    g_message ("%s %s %u %.1f ms", soup_server_message_get_method (req->msg),
+               g_uri_get_path (soup_server_message_get_uri (req->msg)), req->status,
+               seconds * 1000);
+  if (req->paused)
+    {
+      soup_server_message_unpause (req->msg);
+      self->n_requests--;
+    }
+  request_free (req);
+}
+
+/* ---- The writer stage ---------------------------------------------------- */
+
+static gboolean
+apply_op_work (HubRequest *req,
+               TalaLedger *ledger,
+               GError    **error)
+{
+  g_autoptr(JsonObject) op = json_object_new ();
+  g_autoptr(JsonObject) envelope = NULL;
+  guint status;
+
+  json_object_set_string_member (op, "op_id", req->op_id);
+  json_object_set_string_member (op, "kind", req->kind);
+  json_object_set_string_member (op, "actor", hub_request_username (req));
+  json_object_set_object_member (op, "args", json_object_ref (req->args));
+  envelope = tala_ledger_apply (ledger, op, TALA_CHANNEL_REST, tala_now_us (), NULL, error);
+  if (envelope == NULL)
+    return FALSE;
+  status = hub_status_for_envelope (req, envelope);
+  if (req->route->shape != NULL && status < 300)
+    req->route->shape (req, ledger, envelope);
+  else if (req->route->shape != NULL)
+    {
+      /* A resource route answers a rejection as {"error": …} alone, so
+       * that its replay (marked by the header) repeats the body exactly. */
+      JsonObject *reply = json_object_new ();
+
+      json_object_set_object_member (reply, "error", json_object_ref (
+                                       json_object_get_object_member (envelope, "error")));
+      hub_request_reply_object (req, status, reply);
+    }
+  if (req->status == 0)
+    hub_request_reply_object (req, status, json_object_ref (envelope));
+  return TRUE;
+}
+
+static void
+write_done (gpointer      data,
+            const GError *error)
+{
+  HubRequest *req = data;
+
+  if (req->op_id != NULL)
+    g_hash_table_remove (req->server->in_flight, req->op_id);
+  if (req->write_error != NULL)
+    hub_request_ledger_error (req, req->write_error);
+  else if (error != NULL)
+    hub_request_ledger_error (req, error);
+  request_answer (req);
+}
+
+static gboolean
+write_work (TalaLedger *ledger,
+            gpointer    data,
+            GError    **error)
+{
+  HubRequest *req = data;
+
+  /* A ledger failure of one request must not fail the others of the
+   * group: it is kept for that request's answer. */
+  if (!req->write (req, ledger, &req->write_error))
+    g_debug ("write failed: %s", req->write_error->message);
+  return TRUE;
+}
+
+/* Main context, after the reader (or local) stage. */
+static void
+after_read (HubRequest *req)
+{
+  TalaHubServer *self = req->server;
+
+  if (req->status == 0 && req->route->local != NULL)
+    req->route->local (req);
+  if (req->status == 0 && req->kind != NULL)
+    {
+      req->op_id = hub_request_op_id (req);
+      if (g_hash_table_contains (self->in_flight, req->op_id))
+        {
+          hub_request_error (req, SOUP_STATUS_CONFLICT, "op_in_progress",
+                             "a request with this Idempotency-Key is still being applied");
+          req->op_code = g_strdup ("op_in_progress");
+          request_answer (req);
+          return;
+        }
+      g_hash_table_add (self->in_flight, g_strdup (req->op_id));
+      req->write = apply_op_work;
+    }
+  if (req->status == 0 && req->write != NULL)
+    {
+      tala_hub_writer_submit (self->writer, write_work, write_done, req);
+      return;
+    }
+  request_answer (req);
+}
+
+/* ---- The reader stage ---------------------------------------------------- */
+
+static gboolean
+after_read_cb (gpointer data)
+{
+  after_read (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+reader_run (gpointer data,
+            gpointer user_data)
+{
+  HubRequest *req = data;
+  TalaHubServer *self = user_data;
+  TalaLedger *ledger = g_async_queue_pop (self->readers);
+  g_autoptr(GError) error = NULL;
+
+  if (req->token != NULL)
+    {
+      req->user = tala_ledger_token_user (ledger, req->token, &error);
+      if (error != NULL)
+        hub_request_ledger_error (req, error);
+      else if (req->user == NULL)
+        hub_request_error (req, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "invalid token");
+    }
+  if (req->status == 0 && req->route->roles != HUB_ANONYMOUS &&
+      !hub_request_has_role (req, req->route->roles))
+    hub_request_error (req, SOUP_STATUS_FORBIDDEN, "forbidden",
+                       "your role may not use this endpoint");
+  if (req->status == 0 && req->route->work != NULL)
+    req->route->work (req, ledger);
+  g_async_queue_push (self->readers, ledger);
+  g_main_context_invoke (self->context, after_read_cb, req);
+}
+
+/* ---- Dispatch ------------------------------------------------------------ */
+
+/* Matches @path against @pattern; fills @params on success. */
+static gboolean
+match_pattern (const char *pattern,
+               char      **segs,
+               GHashTable *params)
+{
+  g_auto(GStrv) pat = g_strsplit (pattern, "/", -1);
+  guint i;
+
+  for (i = 0; pat[i] != NULL && segs[i] != NULL; i++)
+    {
+      gsize len = strlen (pat[i]);
+
+      if (len > 2 && pat[i][0] == '{' && pat[i][len - 1] == '}')
+        {
+          g_autofree char *value = g_uri_unescape_string (segs[i], "/");
+
+          if (segs[i][0] == '\0' || value == NULL)
+            return FALSE;
+          if (params != NULL)
+            g_hash_table_insert (params, g_strndup (pat[i] + 1, len - 2),
+                                 g_steal_pointer (&value));
+        }
+      else if (strcmp (pat[i], segs[i]) != 0)
+        return FALSE;
+    }
+  return pat[i] == NULL && segs[i] == NULL;
+}
+
+static gboolean
+check_body (HubRequest *req)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (body->length > MAX_BODY_BYTES)
+    hub_request_error (req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body_too_large",
+                       "a request body is at most 1 MiB");
+  else if (g_strcmp0 (type, "application/json") != 0)
+    hub_request_error (req, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                       "send Content-Type: application/json");
+  else if (!json_parser_load_from_data (parser, body->data ? body->data : "", body->length,
+                                        &error))
+    hub_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json", "%s", error->message);
+  else if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    hub_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json",
+                       "the body must be a JSON object");
+  else
+    req->body = json_parser_steal_root (parser);
+  return req->status == 0;
+}
+
+static gboolean
+check_headers (HubRequest *req)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *auth = soup_message_headers_get_one (headers, "Authorization");
+  const char *key = soup_message_headers_get_one (headers, "Idempotency-Key");
+
+  if (auth != NULL)
+    {
+      if (g_str_has_prefix (auth, "Token ") || g_str_has_prefix (auth, "Bearer "))
+        req->token = g_strstrip (g_strdup (strchr (auth, ' ') + 1));
+      else
+        hub_request_error (req, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                           "use Authorization: Token <key> or Bearer <key>");
+    }
+  if (req->status == 0 && req->token == NULL && req->route->roles != HUB_ANONYMOUS)
+    hub_request_error (req, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                       "authentication credentials were not provided");
+  if (req->status == 0 && key != NULL)
+    {
+      if (!hub_valid_idempotency_key (key))
+        hub_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_idempotency_key",
+                           "an Idempotency-Key is 1 to 255 visible ASCII characters");
+      else
+        req->idem_key = g_strdup (key);
+    }
+  return req->status == 0;
+}
+
+/* Finds the route; answers 404 or 405 (with Allow) when there is none. */
+static gboolean
+route_request (HubRequest *req)
+{
+  TalaHubServer *self = req->server;
+  const char *method = soup_server_message_get_method (req->msg);
+  g_auto(GStrv) segs = g_strsplit (g_uri_get_path (soup_server_message_get_uri (req->msg)),
+                                   "/", -1);
+  g_autoptr(GString) allow = g_string_new (NULL);
+
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      const HubRoute *route = g_ptr_array_index (self->routes, i);
+
+      if (!match_pattern (route->pattern, segs, NULL))
+        continue;
+      if (strcmp (route->method, method) == 0)
+        {
+          req->route = route;
+          req->route_index = i;
+          match_pattern (route->pattern, segs, req->params);
+          return TRUE;
+        }
+      g_string_append_printf (allow, "%s%s", allow->len ? ", " : "", route->method);
+    }
+  if (allow->len > 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                    "Allow", allow->str);
+      hub_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+                         "%s is not allowed here", method);
+    }
+  else
+    hub_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "no such endpoint");
+  return FALSE;
+}
+
+static void
+handle_cb (SoupServer        *soup,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  TalaHubServer *self = user_data;
+  HubRequest *req = g_new0 (HubRequest, 1);
+  const char *method = soup_server_message_get_method (msg);
+  gboolean write;
+
+  req->start_us = g_get_monotonic_time ();
+  req->server = g_object_ref (self);
+  req->msg = g_object_ref (msg);
+  req->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  req->query = query ? g_hash_table_ref (query) : NULL;
+  if (self->stopping)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      hub_request_error (req, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", "the hub is stopping");
+      request_answer (req);
+      return;
+    }
+  write = strcmp (method, "POST") == 0 || strcmp (method, "PUT") == 0 ||
+          strcmp (method, "PATCH") == 0;
+  if (!route_request (req) || !check_headers (req) || (write && !check_body (req)))
+    {
+      request_answer (req);
+      return;
+    }
+  soup_server_message_pause (msg);
+  req->paused = TRUE;
+  self->n_requests++;
+  if (req->token == NULL && req->route->work == NULL)
+    {
+      after_read (req);
+      return;
+    }
+  g_thread_pool_push (self->pool, req, NULL);
+}
+
+/* ---- The object ---------------------------------------------------------- */
+
+static void
+tala_hub_server_finalize (GObject *object)
+{
+  TalaHubServer *self = TALA_HUB_SERVER (object);
+  TalaLedger *ledger;
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  if (self->pool != NULL)
+    g_thread_pool_free (self->pool, FALSE, TRUE);
+  while (self->readers != NULL && (ledger = g_async_queue_try_pop (self->readers)) != NULL)
+    tala_ledger_free (ledger);
+  g_clear_pointer (&self->readers, g_async_queue_unref);
+  g_clear_pointer (&self->writer, tala_hub_writer_free);
+  for (guint i = 0; self->stats != NULL && i <= self->routes->len; i++)
+    g_hash_table_unref (self->stats[i].by_status);
+  g_free (self->stats);
+  g_clear_pointer (&self->routes, g_ptr_array_unref);
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->op_outcomes, g_hash_table_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  G_OBJECT_CLASS (tala_hub_server_parent_class)->finalize (object);
+}
+
+static void
+tala_hub_server_class_init (TalaHubServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = tala_hub_server_finalize;
+}
+
+static void
+tala_hub_server_init (TalaHubServer *self)
+{
+  const HubRoute *tables[] = { hub_routes_system, hub_routes_cashier, hub_routes_student };
+
+  self->context = g_main_context_ref_thread_default ();
+  self->routes = g_ptr_array_new ();
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (const HubRoute *r = tables[t]; r->method != NULL; r++)
+      g_ptr_array_add (self->routes, (gpointer) r);
+  self->stats = g_new0 (RouteStats, self->routes->len + 1);
+  for (guint i = 0; i <= self->routes->len; i++)
+    self->stats[i].by_status = g_hash_table_new (NULL, NULL);
+  self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->op_outcomes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->readers = g_async_queue_new ();
+}
+
+/**
+ * tala_hub_server_new:
+ * @db_path: the hub's ledger file (created and migrated when needed)
+ * @options: (nullable): tuning; %NULL for the defaults
+ *
+ * Opens the writer (synchronous=FULL) and the reader connections and sets
+ * up the routes.  Answers are sent on the caller's thread-default main
+ * context, which must run for the server to work.  Blocks while opening.
+ */
+TalaHubServer *
+tala_hub_server_new (const char                 *db_path,
+                     const TalaHubServerOptions *options,
+                     GError                    **error)
+{
+  g_autoptr(TalaHubServer) self = g_object_new (TALA_TYPE_HUB_SERVER, NULL);
+  guint n = options && options->readers ? options->readers : DEFAULT_READERS;
+
+  self->quiet = options ? options->quiet : FALSE;
+  self->writer = tala_hub_writer_new (db_path, !(options && options->no_group_commit), error);
+  if (self->writer == NULL)
+    return NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      TalaLedger *ledger = tala_ledger_open (db_path, error);
+
+      if (ledger == NULL)
+        return NULL;
+      g_async_queue_push (self->readers, ledger);
+    }
+  self->n_readers = n;
+  self->pool = g_thread_pool_new (reader_run, self, (int) n, FALSE, error);
+  if (self->pool == NULL)
+    return NULL;
+  self->soup = soup_server_new ("server-header", "tala-hub/" PACKAGE_VERSION, NULL);
+  soup_server_add_handler (self->soup, NULL, handle_cb, self, NULL);
+  return g_steal_pointer (&self);
+}
+
+/**
+ * tala_hub_server_listen:
+ * @address: "HOST:PORT" (an IP address; port 0 picks a free one)
+ *
+ * Starts accepting connections on the thread-default main context.
+ */
+gboolean
+tala_hub_server_listen (TalaHubServer *self,
+                        const char    *address,
+                        GError       **error)
+{
+  g_autoptr(GSocketConnectable) conn = NULL;
+  g_autoptr(GSocketAddress) addr = NULL;
+  g_autoptr(GSocketAddressEnumerator) e = NULL;
+
+  g_return_val_if_fail (TALA_IS_HUB_SERVER (self), FALSE);
+
+  conn = g_network_address_parse (address, 8470, error);
+  if (conn == NULL)
+    return FALSE;
+  e = g_socket_connectable_enumerate (conn);
+  addr = g_socket_address_enumerator_next (e, NULL, error);
+  if (addr == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "bad address %s", address);
+      return FALSE;
+    }
+  return soup_server_listen (self->soup, addr, 0, error);
+}
+
+guint16
+tala_hub_server_get_port (TalaHubServer *self)
+{
+  GSList *uris = soup_server_get_uris (self->soup);
+  guint16 port = uris ? (guint16) g_uri_get_port (uris->data) : 0;
+
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return port;
+}
+
+/* Stops accepting: the listening sockets close, and a request that still
+ * arrives on an open keep-alive connection is answered 503.  Requests in
+ * flight finish while the main context runs (watch
+ * tala_hub_server_in_flight()); finalizing closes the connections. */
+void
+tala_hub_server_stop (TalaHubServer *self)
+{
+  GSList *listeners = soup_server_get_listeners (self->soup);
+
+  self->stopping = TRUE;
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    g_socket_close (l->data, NULL);
+  g_slist_free (listeners);
+}
+
+guint
+tala_hub_server_in_flight (TalaHubServer *self)
+{
+  return self->n_requests;
+}
+
+/* ---- Metrics and the OpenAPI document ------------------------------------ */
+
+static void
+append_route_metrics (GString        *out,
+                      const char     *method,
+                      const char     *pattern,
+                      const RouteStats *s)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  guint64 cumulative = 0;
+
+  g_hash_table_iter_init (&iter, s->by_status);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_string_append_printf (out, "tala_http_requests_total{method=\"%s\",route=\"%s\","
+                            "status=\"%u\"} %" G_GUINT64_FORMAT "\n", method, pattern,
+                            GPOINTER_TO_UINT (key), (guint64) GPOINTER_TO_SIZE (value));
+  if (s->count == 0)
+    return;
+  for (guint i = 0; i <= N_BOUNDS; i++)
+    {
+      char le[32];
+
+      cumulative += s->buckets[i];
+      if (i < N_BOUNDS)
+        g_ascii_dtostr (le, sizeof le, latency_bounds[i]);
+      else
+        strcpy (le, "+Inf");
+      g_string_append_printf (out, "tala_http_request_duration_seconds_bucket{method=\"%s\","
+                              "route=\"%s\",le=\"%s\"} %" G_GUINT64_FORMAT "\n",
+                              method, pattern, le, cumulative);
+    }
+  g_string_append_printf (out, "tala_http_request_duration_seconds_sum{method=\"%s\","
+                          "route=\"%s\"} %.6f\n", method, pattern, s->sum);
+  g_string_append_printf (out, "tala_http_request_duration_seconds_count{method=\"%s\","
+                          "route=\"%s\"} %" G_GUINT64_FORMAT "\n", method, pattern, s->count);
+}
+
+char *
+hub_server_metrics_text (TalaHubServer *self)
+{
+  GString *out = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_string_append (out, "# HELP tala_http_requests_total Requests answered, by route and status.\n"
+                        "# TYPE tala_http_requests_total counter\n"
+                        "# HELP tala_http_request_duration_seconds Time to answer a request.\n"
+                        "# TYPE tala_http_request_duration_seconds histogram\n");
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      const HubRoute *r = g_ptr_array_index (self->routes, i);
+
+      append_route_metrics (out, r->method, r->pattern, &self->stats[i]);
+    }
+  append_route_metrics (out, "ANY", "unmatched", &self->stats[self->routes->len]);
+  g_string_append (out, "# HELP tala_ops_total Ops by outcome: applied, replayed or a "
+                        "rejection code.\n# TYPE tala_ops_total counter\n");
+  g_hash_table_iter_init (&iter, self->op_outcomes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_string_append_printf (out, "tala_ops_total{outcome=\"%s\"} %" G_GUINT64_FORMAT "\n",
+                            (const char *) key, (guint64) GPOINTER_TO_SIZE (value));
+  g_string_append_printf (out, "# HELP tala_writer_queue_depth Writes waiting for the writer.\n"
+                          "# TYPE tala_writer_queue_depth gauge\ntala_writer_queue_depth %u\n"
+                          "# HELP tala_writer_commits_total Group commits.\n"
+                          "# TYPE tala_writer_commits_total counter\n"
+                          "tala_writer_commits_total %" G_GUINT64_FORMAT "\n"
+                          "# TYPE tala_requests_in_flight gauge\ntala_requests_in_flight %u\n",
+                          tala_hub_writer_queue_depth (self->writer),
+                          tala_hub_writer_commits (self->writer), self->n_requests);
+  return g_string_free (out, FALSE);
+}
+
+/* The role names of @roles (bits in the order of D-A2); empty = anyone. */
+static JsonArray *
+roles_array (guint roles)
+{
+  static const char *const names[] = { "STUDENT", "PROFESSOR", "CASHIER", "REGISTRAR",
+                                       "HEAD_REGISTRAR", "ADMISSION_STAFF", "ADMIN" };
+  JsonArray *out = json_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (roles & (1u << i))
+      json_array_add_string_element (out, names[i]);
+  return out;
+}
+
+static JsonObject *
+openapi_operation (const HubRoute *r)
+{
+  JsonObject *op = json_object_new ();
+  JsonArray *params = json_array_new ();
+  JsonObject *responses = json_object_new ();
+  g_auto(GStrv) segs = g_strsplit (r->pattern, "/", -1);
+  g_autofree char *id = g_strdup_printf ("%s %s", r->method, r->pattern);
+
+  json_object_set_string_member (op, "summary", r->summary);
+  json_object_set_string_member (op, "operationId", id);
+  for (guint i = 0; segs[i] != NULL; i++)
+    if (segs[i][0] == '{')
+      {
+        JsonObject *p = json_object_new ();
+        JsonObject *schema = json_object_new ();
+        g_autofree char *name = g_strndup (segs[i] + 1, strlen (segs[i]) - 2);
+
+        json_object_set_string_member (p, "name", name);
+        json_object_set_string_member (p, "in", "path");
+        json_object_set_boolean_member (p, "required", TRUE);
+        json_object_set_string_member (schema, "type", "string");
+        json_object_set_object_member (p, "schema", schema);
+        json_array_add_object_element (params, p);
+      }
+  json_object_set_array_member (op, "parameters", params);
+  if (r->roles != HUB_ANONYMOUS)
+    {
+      JsonArray *security = json_array_new ();
+      JsonObject *scheme = json_object_new ();
+
+      json_object_set_array_member (scheme, "tokenAuth", json_array_new ());
+      json_array_add_object_element (security, scheme);
+      json_object_set_array_member (op, "security", security);
+    }
+  json_object_set_array_member (op, "x-tala-roles", roles_array (r->roles));
+  json_object_set_object_member (responses, "default", json_object_new ());
+  json_object_set_string_member (json_object_get_object_member (responses, "default"),
+                                 "description", "JSON; errors are {\"error\":{\"code\",\"message\"}}");
+  json_object_set_object_member (op, "responses", responses);
+  return op;
+}
+
+/* The OpenAPI 3 document, generated from the same route table that
+ * dispatch uses. */
+JsonNode *
+hub_server_openapi (TalaHubServer *self)
+{
+  JsonObject *doc = json_object_new ();
+  JsonObject *info = json_object_new ();
+  JsonObject *paths = json_object_new ();
+  JsonObject *components = json_object_new ();
+  JsonObject *schemes = json_object_new ();
+  JsonObject *token = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (doc, "openapi", "3.0.3");
+  json_object_set_string_member (info, "title", "Tala hub API");
+  json_object_set_string_member (info, "version", PACKAGE_VERSION);
+  json_object_set_object_member (doc, "info", info);
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      const HubRoute *r = g_ptr_array_index (self->routes, i);
+      g_autofree char *method = g_ascii_strdown (r->method, -1);
+      JsonObject *item;
+
+      if (!json_object_has_member (paths, r->pattern))
+        json_object_set_object_member (paths, r->pattern, json_object_new ());
+      item = json_object_get_object_member (paths, r->pattern);
+      json_object_set_object_member (item, method, openapi_operation (r));
+    }
+  json_object_set_object_member (doc, "paths", paths);
+  json_object_set_string_member (token, "type", "apiKey");
+  json_object_set_string_member (token, "in", "header");
+  json_object_set_string_member (token, "name", "Authorization");
+  json_object_set_string_member (token, "description", "Token <key> or Bearer <key>");
+  json_object_set_object_member (schemes, "tokenAuth", token);
+  json_object_set_object_member (components, "securitySchemes", schemes);
+  json_object_set_object_member (doc, "components", components);
+  json_node_take_object (node, doc);
+  return node;
+}

@@ -1,0 +1,307 @@
+/* ledger-credentials.c
+ *
+ * Copyright 2026 The Tala authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Credentials (ops.md §1.11): password verifiers and API tokens.  They are
+ * not business data, so no op carries them: these functions write their
+ * tables directly, and setting a password writes a USER_UPDATED audit
+ * entry {password_set: true} outside the journal.  Passwords are Argon2id
+ * (libsodium crypto_pwhash_str, interactive limits); tokens are 256 random
+ * bits of which only the SHA-256 is stored.
+ */
+
+#define G_LOG_DOMAIN "tala-ledger"
+
+#include "config.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "ledger-private.h"
+
+#define MAX_PASSWORD_BYTES 1024
+#define TOKEN_BYTES 32
+
+static gboolean
+ensure_sodium (GError **error)
+{
+  static gsize done = 0;
+  static gboolean ok = FALSE;
+
+  if (g_once_init_enter (&done))
+    {
+      ok = sodium_init () >= 0;
+      g_once_init_leave (&done, 1);
+    }
+  if (!ok)
+    g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_DB, "libsodium failed to start");
+  return ok;
+}
+
+/* Columns: id, username, role, first_name, last_name, email, phone_number,
+ * is_active, student number. */
+static JsonObject *
+user_json (TalaStmt *stmt)
+{
+  JsonObject *out = json_object_new ();
+
+  json_object_set_int_member (out, "id", tala_stmt_int (stmt, 0));
+  json_object_set_string_member (out, "username", tala_stmt_text (stmt, 1));
+  json_object_set_string_member (out, "role", tala_stmt_text (stmt, 2));
+  json_object_set_string_member (out, "first_name", tala_stmt_text (stmt, 3));
+  json_object_set_string_member (out, "last_name", tala_stmt_text (stmt, 4));
+  obj_set_str (out, "email", tala_stmt_text (stmt, 5));
+  obj_set_str (out, "phone_number", tala_stmt_text (stmt, 6));
+  json_object_set_boolean_member (out, "is_active", tala_stmt_int (stmt, 7) != 0);
+  obj_set_str (out, "student", tala_stmt_text (stmt, 8));
+  return out;
+}
+
+/**
+ * tala_ledger_user:
+ * @username: a username
+ *
+ * The user row: id, username, role, first_name, last_name, email?,
+ * phone_number?, is_active and, for a student, student (the number).
+ * %NULL with %TALA_LEDGER_ERROR_INVALID when there is no such user.
+ * Blocks on SQLite.
+ *
+ * Returns: (transfer full): the user
+ */
+JsonObject *
+tala_ledger_user (TalaLedger *self,
+                  const char *username,
+                  GError    **error)
+{
+  g_autoptr(TalaStmt) stmt = NULL;
+  int rc;
+
+  stmt = tala_db_query (self, error,
+                        "SELECT u.id, u.username, u.role, u.first_name, u.last_name, u.email,"
+                        " u.phone_number, u.is_active, s.number"
+                        " FROM user u LEFT JOIN student s ON s.user_id = u.id"
+                        " WHERE u.username = :u", ":u", DB_TEXT, username, NULL);
+  if (stmt == NULL || (rc = tala_db_step (self, stmt, error)) < 0)
+    return NULL;
+  if (rc != SQLITE_ROW)
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID, "no user %s", username);
+      return NULL;
+    }
+  return user_json (stmt);
+}
+
+/**
+ * tala_ledger_set_password:
+ * @username: an existing user
+ * @password: the new password (1–1024 bytes)
+ * @actor: (nullable): who sets it, for the audit entry (%NULL = SYSTEM)
+ * @now_us: the hub clock, µs
+ *
+ * Stores an Argon2id verifier of @password for @username, replacing any
+ * earlier one, and appends the audit entry USER_UPDATED {password_set:
+ * true}, in one transaction (nested in the caller's when one is open).
+ * Tokens issued before stay valid.  Hashing takes about 0.1 s and 64 MiB;
+ * blocks.  %TALA_LEDGER_ERROR_INVALID for an unknown user or a bad password.
+ */
+gboolean
+tala_ledger_set_password (TalaLedger *self,
+                          const char *username,
+                          const char *password,
+                          const char *actor,
+                          gint64      now_us,
+                          GError    **error)
+{
+  char verifier[crypto_pwhash_STRBYTES];
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(JsonObject) before = json_object_new ();
+  g_autoptr(JsonObject) after = json_object_new ();
+  gint64 user_id;
+
+  if (!ensure_sodium (error))
+    return FALSE;
+  if (password == NULL || password[0] == '\0' || strlen (password) > MAX_PASSWORD_BYTES)
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID,
+                   "a password has 1 to %d bytes", MAX_PASSWORD_BYTES);
+      return FALSE;
+    }
+  if (!tala_ledger_begin (self, error))
+    return FALSE;
+  user = tala_ledger_user (self, username, error);
+  if (user == NULL)
+    goto fail;
+  user_id = json_object_get_int_member (user, "id");
+  if (crypto_pwhash_str (verifier, password, strlen (password),
+                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_DB, "out of memory hashing");
+      goto fail;
+    }
+  json_object_set_boolean_member (after, "password_set", TRUE);
+  if (!tala_db_exec (self, error,
+                     "INSERT INTO credential_password (user_id, verifier, set_at)"
+                     " VALUES (:u, :v, :at) ON CONFLICT (user_id) DO UPDATE"
+                     " SET verifier = excluded.verifier, set_at = excluded.set_at",
+                     ":u", DB_INT, user_id, ":v", DB_TEXT, verifier, ":at", DB_INT, now_us, NULL) ||
+      !_tala_audit_append (self, 0, NULL, "USER_UPDATED", actor, "User", username, before, after,
+                           now_us, error))
+    goto fail;
+  sodium_memzero (verifier, sizeof verifier);
+  return tala_ledger_commit (self, error);
+
+fail:
+  tala_ledger_rollback (self);
+  return FALSE;
+}
+
+/**
+ * tala_ledger_verify_login:
+ * @login: a username, a student number or an e-mail address (D-S2; the
+ *   e-mail compared case-insensitively)
+ * @password: the password given
+ *
+ * Finds the active user @login names whose stored verifier accepts
+ * @password.  Returns that user (as tala_ledger_user()), or %NULL: with
+ * @error unset for bad credentials (unknown login, no password, inactive
+ * user, wrong password), with @error set only when SQLite failed.  Runs
+ * Argon2id (about 0.1 s); blocks.
+ *
+ * Returns: (transfer full) (nullable): the user
+ */
+JsonObject *
+tala_ledger_verify_login (TalaLedger *self,
+                          const char *login,
+                          const char *password,
+                          GError    **error)
+{
+  g_autoptr(TalaStmt) stmt = NULL;
+  int rc;
+
+  if (!ensure_sodium (error))
+    return NULL;
+  if (login == NULL || password == NULL || strlen (password) > MAX_PASSWORD_BYTES)
+    return NULL;
+  stmt = tala_db_query (self, error,
+                        "SELECT u.id, u.username, u.role, u.first_name, u.last_name, u.email,"
+                        " u.phone_number, u.is_active, s.number, c.verifier"
+                        " FROM user u LEFT JOIN student s ON s.user_id = u.id"
+                        " JOIN credential_password c ON c.user_id = u.id"
+                        " WHERE u.is_active AND (u.username = :l OR s.number = :l"
+                        " OR s.provisional_number = :l OR lower (u.email) = lower (:l))"
+                        " ORDER BY u.username = :l DESC, u.id",
+                        ":l", DB_TEXT, login, NULL);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = tala_db_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      const char *verifier = tala_stmt_text (stmt, 9);
+
+      if (crypto_pwhash_str_verify (verifier, password, strlen (password)) == 0)
+        return user_json (stmt);
+    }
+  return NULL;
+}
+
+static char *
+token_hash (const char *token)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+}
+
+/**
+ * tala_ledger_issue_token:
+ * @username: an existing user
+ * @now_us: the hub clock, µs
+ *
+ * Makes a new API token for @username: 256 random bits as 64 lower-case
+ * hex characters.  Only its SHA-256 is stored, so the returned text is the
+ * only copy.  %TALA_LEDGER_ERROR_INVALID for an unknown user.  Blocks.
+ *
+ * Returns: (transfer full): the token
+ */
+char *
+tala_ledger_issue_token (TalaLedger *self,
+                         const char *username,
+                         gint64      now_us,
+                         GError    **error)
+{
+  guint8 raw[TOKEN_BYTES];
+  char token[TOKEN_BYTES * 2 + 1];
+  g_autofree char *hash = NULL;
+  g_autoptr(JsonObject) user = NULL;
+
+  if (!ensure_sodium (error))
+    return NULL;
+  user = tala_ledger_user (self, username, error);
+  if (user == NULL)
+    return NULL;
+  randombytes_buf (raw, sizeof raw);
+  sodium_bin2hex (token, sizeof token, raw, sizeof raw);
+  sodium_memzero (raw, sizeof raw);
+  hash = token_hash (token);
+  if (!tala_db_exec (self, error,
+                     "INSERT INTO credential_token (token_hash, user_id, created_at)"
+                     " VALUES (:h, :u, :at)",
+                     ":h", DB_TEXT, hash,
+                     ":u", DB_INT, json_object_get_int_member (user, "id"),
+                     ":at", DB_INT, now_us, NULL))
+    return NULL;
+  return g_strdup (token);
+}
+
+/**
+ * tala_ledger_token_user:
+ * @token: a token as tala_ledger_issue_token() returned it
+ *
+ * The active user an unrevoked @token belongs to (as tala_ledger_user()),
+ * or %NULL: with @error unset when the token is unknown, revoked or its
+ * user disabled, set only when SQLite failed.  Blocks.
+ *
+ * Returns: (transfer full) (nullable): the user
+ */
+JsonObject *
+tala_ledger_token_user (TalaLedger *self,
+                        const char *token,
+                        GError    **error)
+{
+  g_autoptr(TalaStmt) stmt = NULL;
+  g_autofree char *hash = NULL;
+  int rc;
+
+  if (token == NULL || strlen (token) != TOKEN_BYTES * 2)
+    return NULL;
+  hash = token_hash (token);
+  stmt = tala_db_query (self, error,
+                        "SELECT u.id, u.username, u.role, u.first_name, u.last_name, u.email,"
+                        " u.phone_number, u.is_active, s.number"
+                        " FROM credential_token t JOIN user u ON u.id = t.user_id"
+                        " LEFT JOIN student s ON s.user_id = u.id"
+                        " WHERE t.token_hash = :h AND NOT t.revoked AND u.is_active",
+                        ":h", DB_TEXT, hash, NULL);
+  if (stmt == NULL || (rc = tala_db_step (self, stmt, error)) < 0)
+    return NULL;
+  return rc == SQLITE_ROW ? user_json (stmt) : NULL;
+}
+
+/**
+ * tala_ledger_revoke_tokens:
+ * @username: a user
+ *
+ * Revokes every token of @username (`tala-hub user disable`).  Returns the
+ * number revoked, or -1 with @error set.  An unknown user has none.  Blocks.
+ */
+gint64
+tala_ledger_revoke_tokens (TalaLedger *self,
+                           const char *username,
+                           GError    **error)
+{
+  if (!tala_db_exec (self, error,
+                     "UPDATE credential_token SET revoked = 1 WHERE NOT revoked AND user_id ="
+                     " (SELECT id FROM user WHERE username = :u)",
+                     ":u", DB_TEXT, username, NULL))
+    return -1;
+  return sqlite3_changes (self->db);
+}

@@ -1,0 +1,710 @@
+/* test-server.c
+ *
+ * Copyright 2026 The Tala authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A real TalaHubServer on 127.0.0.1 (a free port) over a ledger seeded
+ * with fixture F0, driven end to end by a SoupSession on a pushed main
+ * context: login, 401/403, payments, Idempotency-Key (replay, mismatch,
+ * two at once), the request checks (413, 415, 400, 404, 405), the OpenAPI
+ * document and the metrics.
+ */
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "hub-server.h"
+#include "test-util.h"
+
+typedef struct
+{
+  GMainContext  *context;
+  char          *path;
+  TalaHubServer *server;
+  SoupSession   *session;
+  guint16        port;
+} ServerFixture;
+
+typedef struct
+{
+  guint               status;
+  char               *body;
+  SoupMessageHeaders *headers;
+  gboolean            done;
+} Reply;
+
+static void
+reply_clear (Reply *r)
+{
+  g_free (r->body);
+  g_clear_pointer (&r->headers, soup_message_headers_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
+
+static const char *const passwords[][2] = {
+  { "cashier1", "cashier-pass" },
+  { "registrar1", "registrar-pass" },
+  { "2025-00001", "student-pass" },
+};
+
+static void
+fixture_setup (ServerFixture *fx,
+               gconstpointer  data)
+{
+  LedgerFixture seed = { 0 };
+  TalaHubServerOptions options = { .quiet = TRUE };
+  g_autoptr(GError) error = NULL;
+
+  ledger_fixture_setup (&seed, NULL);
+  test_load_f0 (&seed);
+  for (guint i = 0; i < G_N_ELEMENTS (passwords); i++)
+    {
+      tala_ledger_set_password (seed.ledger, passwords[i][0], passwords[i][1], NULL, seed.now,
+                                &error);
+      g_assert_no_error (error);
+    }
+  /* Closed, not torn down: the fixture's teardown deletes the file. */
+  fx->path = g_steal_pointer (&seed.path);
+  g_clear_pointer (&seed.ledger, tala_ledger_free);
+
+  fx->context = g_main_context_new ();
+  g_main_context_push_thread_default (fx->context);
+  fx->server = tala_hub_server_new (fx->path, &options, &error);
+  g_assert_no_error (error);
+  tala_hub_server_listen (fx->server, "127.0.0.1:0", &error);
+  g_assert_no_error (error);
+  fx->port = tala_hub_server_get_port (fx->server);
+  g_assert_cmpuint (fx->port, >, 0);
+  fx->session = soup_session_new ();
+}
+
+static void
+fixture_teardown (ServerFixture *fx,
+                  gconstpointer  data)
+{
+  g_clear_object (&fx->session);
+  while (tala_hub_server_in_flight (fx->server) > 0)
+    g_main_context_iteration (fx->context, TRUE);
+  g_assert_finalize_object (fx->server);
+  while (g_main_context_iteration (fx->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (fx->context);
+  g_main_context_unref (fx->context);
+  g_free (fx->path);
+}
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Reply *r = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                               &error);
+
+  g_assert_no_error (error);
+  r->status = soup_message_get_status (msg);
+  r->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  r->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  r->done = TRUE;
+}
+
+/* Starts a request; @content_type NULL sends application/json when there
+ * is a body. */
+static void
+start (ServerFixture *fx,
+       Reply         *r,
+       const char    *method,
+       const char    *path,
+       const char    *token,
+       const char    *idem_key,
+       const char    *content_type,
+       const char    *body)
+{
+  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", fx->port, path);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+  g_assert_nonnull (msg);
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strdup_printf ("Token %s", token);
+
+      soup_message_headers_replace (headers, "Authorization", auth);
+    }
+  if (idem_key != NULL)
+    soup_message_headers_replace (headers, "Idempotency-Key", idem_key);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, content_type ? content_type
+                                                                  : "application/json", bytes);
+    }
+  soup_session_send_and_read_async (fx->session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, r);
+}
+
+static void
+wait_for (ServerFixture *fx,
+          Reply         *r)
+{
+  while (!r->done)
+    g_main_context_iteration (fx->context, TRUE);
+}
+
+static Reply
+call (ServerFixture *fx,
+      const char    *method,
+      const char    *path,
+      const char    *token,
+      const char    *body)
+{
+  Reply r = { 0 };
+
+  start (fx, &r, method, path, token, NULL, NULL, body);
+  wait_for (fx, &r);
+  return r;
+}
+
+static JsonObject *
+reply_object (Reply *r)
+{
+  return test_parse_object (r->body);
+}
+
+static void
+assert_error (Reply      *r,
+              guint       status,
+              const char *code)
+{
+  g_autoptr(JsonObject) body = NULL;
+
+  g_assert_cmpuint (r->status, ==, status);
+  g_assert_cmpstr (soup_message_headers_get_content_type (r->headers, NULL), ==,
+                   "application/json");
+  body = reply_object (r);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (body, "error"),
+                                                  "code"), ==, code);
+}
+
+static char *
+login (ServerFixture *fx,
+       const char    *username,
+       const char    *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
+                                           username, password);
+  g_auto(Reply) r = call (fx, "POST", "/api-token-auth/", NULL, body);
+  g_autoptr(JsonObject) reply = NULL;
+
+  g_assert_cmpuint (r.status, ==, 200);
+  reply = reply_object (&r);
+  g_assert_cmpuint (strlen (json_object_get_string_member (reply, "token")), ==, 64);
+  return g_strdup (json_object_get_string_member (reply, "token"));
+}
+
+#define PAY "/api/v1/cashier/payment/record_payment/"
+#define PAYMENT_15000 "{\"student_id\":\"2025-00001\",\"amount\":\"15000\",\"method\":\"CASH\"}"
+
+/* ---- Auth ---------------------------------------------------------------- */
+
+static void
+test_login (ServerFixture *fx,
+            gconstpointer  data)
+{
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_autofree char *by_number = login (fx, "2025-00001", "student-pass");
+  g_autofree char *by_email = login (fx, "JUAN@example.edu", "student-pass");
+  g_auto(Reply) bad = call (fx, "POST", "/api-token-auth/", NULL,
+                            "{\"username\":\"cashier1\",\"password\":\"wrong\"}");
+  g_auto(Reply) unknown = call (fx, "POST", "/api-token-auth/", NULL,
+                                "{\"username\":\"nobody\",\"password\":\"x\"}");
+  g_auto(Reply) no_pass = call (fx, "POST", "/api-token-auth/", NULL,
+                                "{\"username\":\"prof1\",\"password\":\"x\"}");
+
+  g_assert_cmpstr (cashier, !=, by_number);
+  g_assert_cmpstr (by_number, !=, by_email);
+  assert_error (&bad, 400, "invalid_credentials");
+  assert_error (&unknown, 400, "invalid_credentials");
+  assert_error (&no_pass, 400, "invalid_credentials");
+}
+
+static void
+test_unauthorized (ServerFixture *fx,
+                   gconstpointer  data)
+{
+  g_auto(Reply) none = call (fx, "GET", "/api/v1/student/profile/me/", NULL, NULL);
+  g_auto(Reply) bad = call (fx, "GET", "/api/v1/student/profile/me/",
+                            "00000000000000000000000000000000000000000000000000000000deadbeef",
+                            NULL);
+  g_auto(Reply) write = call (fx, "POST", PAY, NULL, PAYMENT_15000);
+
+  assert_error (&none, 401, "unauthorized");
+  assert_error (&bad, 401, "unauthorized");
+  assert_error (&write, 401, "unauthorized");
+}
+
+static void
+test_forbidden (ServerFixture *fx,
+                gconstpointer  data)
+{
+  g_autofree char *student = login (fx, "2025-00001", "student-pass");
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_auto(Reply) a = call (fx, "GET", "/api/v1/cashier/search/search/?q=juan", student, NULL);
+  g_auto(Reply) b = call (fx, "POST", PAY, student, PAYMENT_15000);
+  g_auto(Reply) c = call (fx, "GET", "/api/v1/student/profile/me/", cashier, NULL);
+
+  assert_error (&a, 403, "forbidden");
+  assert_error (&b, 403, "forbidden");
+  assert_error (&c, 403, "forbidden");
+}
+
+/* ---- Payments ------------------------------------------------------------ */
+
+static void
+test_record_payment (ServerFixture *fx,
+                     gconstpointer  data)
+{
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_autofree char *student = login (fx, "2025-00001", "student-pass");
+  g_auto(Reply) r = call (fx, "POST", PAY, cashier, PAYMENT_15000);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autofree char *receipt_path = NULL;
+  JsonArray *allocation;
+
+  g_assert_cmpuint (r.status, ==, 201);
+  body = reply_object (&r);
+  g_assert_cmpstr (json_object_get_string_member (body, "amount"), ==, "15000.00");
+  g_assert_cmpstr (json_object_get_string_member (body, "balance"), ==, "45000.00");
+  g_assert_cmpstr (json_object_get_string_member (body, "student_name"), ==, "Juan Dela Cruz");
+  g_assert_true (json_object_get_boolean_member (body, "exam_permit_unlocked"));
+  allocation = json_object_get_array_member (body, "allocation");
+  g_assert_cmpuint (json_array_get_length (allocation), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (allocation, 1),
+                                                  "applied"), ==, "5000.00");
+  g_assert_nonnull (soup_message_headers_get_one (r.headers, "Tala-Op-Id"));
+  g_assert_nonnull (soup_message_headers_get_one (r.headers, "Tala-Hub-Seq"));
+  g_assert_null (soup_message_headers_get_one (r.headers, "Idempotent-Replayed"));
+
+  /* The student sees it: S7 and their own receipt (C6). */
+  {
+    g_auto(Reply) s7 = call (fx, "GET", "/api/v1/student/enrollment/2025-FIRST/payment_status/",
+                             student, NULL);
+    g_auto(Reply) s1 = call (fx, "GET", "/api/v1/student/profile/me/", student, NULL);
+    g_auto(Reply) c4 = call (fx, "GET", "/api/v1/cashier/payment/student/2025-00001/status/",
+                             cashier, NULL);
+    g_auto(Reply) c4_unknown = call (fx, "GET",
+                                     "/api/v1/cashier/payment/student/INVALID999/status/",
+                                     cashier, NULL);
+    g_autoptr(JsonObject) profile = NULL;
+
+    g_assert_cmpuint (s7.status, ==, 200);
+    status = reply_object (&s7);
+    g_assert_true (json_object_get_boolean_member (status, "month_1_paid"));
+    g_assert_cmpstr (json_object_get_string_member (status, "total_balance"), ==, "45000.00");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (status, "months")),
+                      ==, 6);
+    g_assert_cmpuint (s1.status, ==, 200);
+    profile = reply_object (&s1);
+    g_assert_cmpstr (json_object_get_string_member (profile, "student_id"), ==, "2025-00001");
+    g_assert_cmpuint (c4.status, ==, 200);
+    assert_error (&c4_unknown, 404, "not_found");
+  }
+  receipt_path = g_strdup_printf ("/api/v1/cashier/payment/%s/receipt/",
+                                  json_object_get_string_member (body, "payment_id"));
+  {
+    g_auto(Reply) own = call (fx, "GET", receipt_path, student, NULL);
+    g_auto(Reply) by_cashier = call (fx, "GET", receipt_path, cashier, NULL);
+
+    g_assert_cmpuint (own.status, ==, 200);
+    g_assert_cmpuint (by_cashier.status, ==, 200);
+  }
+}
+
+static void
+test_payment_errors (ServerFixture *fx,
+                     gconstpointer  data)
+{
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_auto(Reply) unknown = call (fx, "POST", PAY, cashier,
+                                "{\"student_id\":\"INVALID999\",\"amount\":\"2500.00\","
+                                "\"method\":\"CASH\"}");
+  g_auto(Reply) amount = call (fx, "POST", PAY, cashier,
+                               "{\"student_id\":\"2025-00001\",\"amount\":\"25.001\","
+                               "\"method\":\"CASH\"}");
+  g_auto(Reply) method = call (fx, "POST", PAY, cashier,
+                               "{\"student_id\":\"2025-00001\",\"amount\":25.5,"
+                               "\"method\":\"BITCOIN\"}");
+  g_auto(Reply) field = call (fx, "POST", PAY, cashier,
+                              "{\"student_id\":\"2025-00001\",\"amount\":\"1.00\","
+                              "\"method\":\"CASH\",\"x\":1}");
+  g_auto(Reply) history = call (fx, "GET", "/api/v1/cashier/payment/student/2025-00001/history/",
+                                cashier, NULL);
+
+  assert_error (&unknown, 404, "unknown_student");
+  assert_error (&amount, 400, "invalid_amount");
+  assert_error (&method, 400, "invalid_method");
+  assert_error (&field, 400, "invalid_args");
+  g_assert_cmpuint (history.status, ==, 200);
+  g_assert_cmpstr (history.body, ==, "[]");
+}
+
+static void
+test_void (ServerFixture *fx,
+           gconstpointer  data)
+{
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_auto(Reply) paid = call (fx, "POST", PAY, cashier, PAYMENT_15000);
+  g_autoptr(JsonObject) payment = reply_object (&paid);
+  g_autofree char *void_path = g_strdup_printf ("/api/v1/cashier/payment/%s/void/",
+                                                json_object_get_string_member (payment,
+                                                                               "receipt_number"));
+  g_auto(Reply) no_reason = call (fx, "POST", void_path, cashier, "{}");
+  g_auto(Reply) voided = call (fx, "POST", void_path, cashier, "{\"reason\":\"wrong student\"}");
+  g_auto(Reply) again = call (fx, "POST", void_path, cashier, "{\"reason\":\"again\"}");
+  g_auto(Reply) missing = call (fx, "POST", "/api/v1/cashier/payment/HUB-999999/void/", cashier,
+                                "{\"reason\":\"x\"}");
+  g_autoptr(JsonObject) result = NULL;
+
+  assert_error (&no_reason, 400, "reason_required");
+  g_assert_cmpuint (voided.status, ==, 201);
+  result = reply_object (&voided);
+  g_assert_cmpstr (json_object_get_string_member (result, "amount"), ==, "-15000.00");
+  g_assert_cmpstr (json_object_get_string_member (result, "balance"), ==, "60000.00");
+  assert_error (&again, 400, "already_voided");
+  assert_error (&missing, 404, "not_found");
+}
+
+static void
+test_ops_endpoint (ServerFixture *fx,
+                   gconstpointer  data)
+{
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_auto(Reply) applied = call (fx, "POST", "/api/v1/ops/", cashier,
+                                "{\"kind\":\"payment.record\",\"args\":{\"student\":\"2025-00001\","
+                                "\"amount\":\"100.00\",\"method\":\"CASH\"}}");
+  g_auto(Reply) job = call (fx, "POST", "/api/v1/ops/", cashier,
+                            "{\"kind\":\"job.inc_expiry\",\"args\":{}}");
+  g_auto(Reply) not_allowed = call (fx, "POST", "/api/v1/ops/", cashier,
+                                    "{\"kind\":\"grade.finalize\",\"args\":{\"semester\":"
+                                    "\"2025-FIRST\",\"section\":\"CS101-A\"}}");
+  g_autoptr(JsonObject) envelope = NULL;
+
+  g_assert_cmpuint (applied.status, ==, 201);
+  envelope = reply_object (&applied);
+  g_assert_cmpstr (json_object_get_string_member (envelope, "status"), ==, "applied");
+  assert_error (&job, 400, "unknown_kind");
+  assert_error (&not_allowed, 403, "forbidden");
+}
+
+static void
+test_adjust_and_rejected_replay (ServerFixture *fx,
+                                 gconstpointer  data)
+{
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_autofree char *student = login (fx, "2025-00001", "student-pass");
+  g_autofree char *adjust_path = NULL;
+  g_autofree char *bearer = NULL;
+  g_auto(Reply) paid = call (fx, "POST", PAY, cashier, PAYMENT_15000);
+  g_auto(Reply) adjusted = { 0 };
+  g_auto(Reply) rejected = { 0 };
+  g_auto(Reply) replayed = { 0 };
+  g_auto(Reply) s7 = { 0 };
+  g_auto(Reply) other = { 0 };
+  g_autoptr(JsonObject) payment = reply_object (&paid);
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  SoupMessageHeaders *headers;
+
+  adjust_path = g_strdup_printf ("/api/v1/cashier/payment/%s/adjust/",
+                                 json_object_get_string_member (payment, "payment_id"));
+  adjusted = call (fx, "POST", adjust_path, cashier,
+                   "{\"amount\":\"-5000.00\",\"reason\":\"keyed twice\"}");
+  g_assert_cmpuint (adjusted.status, ==, 201);
+  result = reply_object (&adjusted);
+  g_assert_cmpstr (json_object_get_string_member (result, "balance"), ==, "50000.00");
+
+  /* A rejection under a key is stored: the replay repeats it exactly. */
+  start (fx, &rejected, "POST", adjust_path, cashier, "adj-2", NULL,
+         "{\"amount\":\"-99000.00\",\"reason\":\"too much\"}");
+  wait_for (fx, &rejected);
+  start (fx, &replayed, "POST", adjust_path, cashier, "adj-2", NULL,
+         "{\"reason\":\"too much\",\"amount\":\"-99000.00\"}");
+  wait_for (fx, &replayed);
+  assert_error (&rejected, 400, "amount_exceeds_paid");
+  g_assert_cmpuint (replayed.status, ==, 400);
+  g_assert_cmpstr (replayed.body, ==, rejected.body);
+  g_assert_cmpstr (soup_message_headers_get_one (replayed.headers, "Idempotent-Replayed"), ==,
+                   "true");
+
+  /* Bearer works like Token; S7 takes the original's integer id too. */
+  bearer = g_strdup_printf ("Bearer %s", student);
+  {
+    g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u/api/v1/student/enrollment/1/"
+                                            "payment_status/", fx->port);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+
+    headers = soup_message_get_request_headers (msg);
+    soup_message_headers_replace (headers, "Authorization", bearer);
+    soup_session_send_and_read_async (fx->session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &s7);
+    wait_for (fx, &s7);
+  }
+  g_assert_cmpuint (s7.status, ==, 200);
+  status = reply_object (&s7);
+  g_assert_cmpstr (json_object_get_string_member (status, "total_balance"), ==, "50000.00");
+  other = call (fx, "GET", "/api/v1/student/enrollment/2/payment_status/", student, NULL);
+  assert_error (&other, 404, "not_found");
+}
+
+/* ---- Idempotency --------------------------------------------------------- */
+
+static void
+test_idempotency (ServerFixture *fx,
+                  gconstpointer  data)
+{
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_auto(Reply) first = { 0 };
+  g_auto(Reply) replay = { 0 };
+  g_auto(Reply) mismatch = { 0 };
+  g_auto(Reply) history = { 0 };
+  g_autoptr(JsonObject) h = NULL;
+
+  start (fx, &first, "POST", PAY, cashier, "pay-1", NULL, PAYMENT_15000);
+  wait_for (fx, &first);
+  start (fx, &replay, "POST", PAY, cashier, "pay-1", NULL,
+         "{\"method\":\"CASH\",\"amount\":\"15000.00\",\"student_id\":\"2025-00001\"}");
+  wait_for (fx, &replay);
+  start (fx, &mismatch, "POST", PAY, cashier, "pay-1", NULL,
+         "{\"student_id\":\"2025-00001\",\"amount\":\"15001\",\"method\":\"CASH\"}");
+  wait_for (fx, &mismatch);
+
+  g_assert_cmpuint (first.status, ==, 201);
+  g_assert_cmpuint (replay.status, ==, 201);
+  g_assert_cmpstr (replay.body, ==, first.body);
+  g_assert_cmpstr (soup_message_headers_get_one (replay.headers, "Idempotent-Replayed"), ==,
+                   "true");
+  g_assert_cmpstr (soup_message_headers_get_one (replay.headers, "Tala-Op-Id"), ==,
+                   soup_message_headers_get_one (first.headers, "Tala-Op-Id"));
+  /* UUIDv5 of "cashier1:pay-1" in the namespace of ops.md §5 (checked
+   * with Python's uuid.uuid5). */
+  g_assert_cmpstr (soup_message_headers_get_one (first.headers, "Tala-Op-Id"), ==,
+                   "6f2d5db6-cb07-5951-890e-bf3bdbd4ed62");
+  assert_error (&mismatch, 422, "idempotency_mismatch");
+
+  history = call (fx, "GET", "/api/v1/cashier/payment/student/2025-00001/status/", cashier,
+                  NULL);
+  h = reply_object (&history);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (h, "enrollment"),
+                                                  "balance"), ==, "45000.00");
+}
+
+static void
+test_idempotency_concurrent (ServerFixture *fx,
+                             gconstpointer  data)
+{
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_auto(Reply) a = { 0 };
+  g_auto(Reply) b = { 0 };
+  g_auto(Reply) status = { 0 };
+  g_autoptr(JsonObject) s = NULL;
+  guint applied = 0;
+
+  start (fx, &a, "POST", PAY, cashier, "same-key", NULL, PAYMENT_15000);
+  start (fx, &b, "POST", PAY, cashier, "same-key", NULL, PAYMENT_15000);
+  wait_for (fx, &a);
+  wait_for (fx, &b);
+
+  /* Exactly one applied; the other waited its turn (409) or was replayed. */
+  for (guint i = 0; i < 2; i++)
+    {
+      Reply *r = i == 0 ? &a : &b;
+
+      if (r->status == 201 &&
+          soup_message_headers_get_one (r->headers, "Idempotent-Replayed") == NULL)
+        applied++;
+      else if (r->status == 201)
+        g_assert_cmpstr (a.body, ==, b.body);
+      else
+        assert_error (r, 409, "op_in_progress");
+    }
+  g_assert_cmpuint (applied, ==, 1);
+  g_test_message ("same key at once: %u and %u", a.status, b.status);
+
+  status = call (fx, "GET", "/api/v1/cashier/payment/student/2025-00001/status/", cashier, NULL);
+  s = reply_object (&status);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (s, "enrollment"),
+                                                  "balance"), ==, "45000.00");
+}
+
+/* ---- Request checks ------------------------------------------------------ */
+
+static void
+test_request_checks (ServerFixture *fx,
+                     gconstpointer  data)
+{
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_autofree char *huge = g_strnfill (1024 * 1024 + 1, ' ');
+  g_auto(Reply) big = { 0 };
+  g_auto(Reply) form = { 0 };
+  g_auto(Reply) malformed = call (fx, "POST", PAY, cashier, "{\"student_id\":");
+  g_auto(Reply) array = call (fx, "POST", PAY, cashier, "[1,2]");
+  g_auto(Reply) unknown = call (fx, "GET", "/api/v1/nope/", cashier, NULL);
+  g_auto(Reply) method = call (fx, "GET", PAY, cashier, NULL);
+  g_auto(Reply) bad_key = { 0 };
+
+  start (fx, &big, "POST", PAY, cashier, NULL, NULL, huge);
+  wait_for (fx, &big);
+  start (fx, &form, "POST", PAY, cashier, NULL, "application/x-www-form-urlencoded",
+         "student_id=2025-00001&amount=1.00&method=CASH");
+  wait_for (fx, &form);
+  start (fx, &bad_key, "POST", PAY, cashier, "bad key with spaces", NULL, PAYMENT_15000);
+  wait_for (fx, &bad_key);
+
+  assert_error (&big, 413, "body_too_large");
+  assert_error (&form, 415, "unsupported_media_type");
+  assert_error (&malformed, 400, "invalid_json");
+  assert_error (&array, 400, "invalid_json");
+  assert_error (&unknown, 404, "not_found");
+  assert_error (&method, 405, "method_not_allowed");
+  g_assert_cmpstr (soup_message_headers_get_one (method.headers, "Allow"), ==, "POST");
+  assert_error (&bad_key, 400, "invalid_idempotency_key");
+}
+
+/* ---- Operations ---------------------------------------------------------- */
+
+static void
+test_health (ServerFixture *fx,
+             gconstpointer  data)
+{
+  g_auto(Reply) health = call (fx, "GET", "/healthz", NULL, NULL);
+  g_auto(Reply) ready = call (fx, "GET", "/readyz", NULL, NULL);
+
+  g_assert_cmpuint (health.status, ==, 200);
+  g_assert_cmpuint (ready.status, ==, 200);
+}
+
+static void
+test_openapi (ServerFixture *fx,
+              gconstpointer  data)
+{
+  static const char *const expected[][2] = {
+    { "post", "/api-token-auth/" },
+    { "get", "/healthz" },
+    { "get", "/readyz" },
+    { "get", "/metrics" },
+    { "get", "/api/v1/schema/" },
+    { "post", "/api/v1/ops/" },
+    { "get", "/api/v1/cashier/search/search/" },
+    { "post", "/api/v1/cashier/payment/record_payment/" },
+    { "get", "/api/v1/cashier/payment/payment_methods/" },
+    { "get", "/api/v1/cashier/payment/student/{student_id}/status/" },
+    { "get", "/api/v1/cashier/payment/student/{student_id}/history/" },
+    { "get", "/api/v1/cashier/payment/{payment_id}/receipt/" },
+    { "post", "/api/v1/cashier/payment/{payment_id}/void/" },
+    { "post", "/api/v1/cashier/payment/{payment_id}/adjust/" },
+    { "get", "/api/v1/student/profile/me/" },
+    { "get", "/api/v1/student/enrollment/{id}/payment_status/" },
+  };
+  g_autofree char *student = login (fx, "2025-00001", "student-pass");
+  g_auto(Reply) anon = call (fx, "GET", "/api/v1/schema/", NULL, NULL);
+  g_auto(Reply) r = call (fx, "GET", "/api/v1/schema/", student, NULL);
+  g_autoptr(JsonObject) doc = NULL;
+  JsonObject *paths;
+  guint operations = 0;
+  g_autoptr(GList) names = NULL;
+
+  assert_error (&anon, 401, "unauthorized");
+  g_assert_cmpuint (r.status, ==, 200);
+  doc = reply_object (&r);
+  g_assert_cmpstr (json_object_get_string_member (doc, "openapi"), ==, "3.0.3");
+  paths = json_object_get_object_member (doc, "paths");
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      JsonObject *item = json_object_get_object_member (paths, expected[i][1]);
+
+      g_assert_nonnull (item);
+      g_assert_true (json_object_has_member (item, expected[i][0]));
+    }
+  names = json_object_get_members (paths);
+  for (GList *l = names; l != NULL; l = l->next)
+    operations += json_object_get_size (json_object_get_object_member (paths, l->data));
+  g_assert_cmpuint (operations, ==, G_N_ELEMENTS (expected));
+}
+
+static void
+test_metrics (ServerFixture *fx,
+              gconstpointer  data)
+{
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_auto(Reply) health = call (fx, "GET", "/healthz", NULL, NULL);
+  g_auto(Reply) paid = call (fx, "POST", PAY, cashier, PAYMENT_15000);
+  g_auto(Reply) bad = call (fx, "POST", PAY, cashier,
+                            "{\"student_id\":\"2025-00001\",\"amount\":\"1.00\","
+                            "\"method\":\"BITCOIN\"}");
+  g_auto(Reply) r = call (fx, "GET", "/metrics", NULL, NULL);
+
+  g_assert_cmpuint (r.status, ==, 200);
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_content_type (r.headers, NULL),
+                                   "text/plain"));
+  g_assert_nonnull (strstr (r.body, "tala_http_requests_total{method=\"GET\",route=\"/healthz\","
+                                    "status=\"200\"} 1\n"));
+  g_assert_nonnull (strstr (r.body, "tala_http_request_duration_seconds_bucket{method=\"POST\","
+                                    "route=\"" PAY "\",le=\"+Inf\"} 2\n"));
+  g_assert_nonnull (strstr (r.body, "tala_ops_total{outcome=\"applied\"} 1\n"));
+  g_assert_nonnull (strstr (r.body, "tala_ops_total{outcome=\"invalid_method\"} 1\n"));
+  g_assert_nonnull (strstr (r.body, "tala_writer_queue_depth "));
+}
+
+/* Stopping waits for nothing itself: a request already paused (in the
+ * reader or writer stage) is still answered while the context runs. */
+static void
+test_stop_in_flight (ServerFixture *fx,
+                     gconstpointer  data)
+{
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_auto(Reply) r = { 0 };
+
+  start (fx, &r, "POST", PAY, cashier, NULL, NULL, PAYMENT_15000);
+  while (tala_hub_server_in_flight (fx->server) == 0)
+    g_main_context_iteration (fx->context, TRUE);
+  tala_hub_server_stop (fx->server);
+  wait_for (fx, &r);
+  g_assert_cmpuint (r.status, ==, 201);
+  g_assert_cmpuint (tala_hub_server_in_flight (fx->server), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* The default proxy resolver (gnome) would read GSettings schemas. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/hub/server/" path, ServerFixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("login", test_login);
+  ADD ("unauthorized", test_unauthorized);
+  ADD ("forbidden", test_forbidden);
+  ADD ("record-payment", test_record_payment);
+  ADD ("payment-errors", test_payment_errors);
+  ADD ("void", test_void);
+  ADD ("ops-endpoint", test_ops_endpoint);
+  ADD ("adjust-and-rejected-replay", test_adjust_and_rejected_replay);
+  ADD ("idempotency", test_idempotency);
+  ADD ("idempotency-concurrent", test_idempotency_concurrent);
+  ADD ("request-checks", test_request_checks);
+  ADD ("health", test_health);
+  ADD ("openapi", test_openapi);
+  ADD ("metrics", test_metrics);
+  ADD ("stop-in-flight", test_stop_in_flight);
+#undef ADD
+
+  return g_test_run ();
+}
