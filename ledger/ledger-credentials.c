@@ -159,8 +159,8 @@ fail:
 
 /**
  * tala_ledger_verify_login:
- * @login: a username, a student number or an e-mail address (D-S2; the
- *   e-mail compared case-insensitively)
+ * @login: a username, a student number, an e-mail address (D-S2; the
+ *   e-mail compared case-insensitively) or a login alias
  * @password: the password given
  *
  * Finds the active user @login names whose stored verifier accepts
@@ -190,7 +190,8 @@ tala_ledger_verify_login (TalaLedger *self,
                         " FROM user u LEFT JOIN student s ON s.user_id = u.id"
                         " JOIN credential_password c ON c.user_id = u.id"
                         " WHERE u.is_active AND (u.username = :l OR s.number = :l"
-                        " OR s.provisional_number = :l OR lower (u.email) = lower (:l))"
+                        " OR s.provisional_number = :l OR lower (u.email) = lower (:l)"
+                        " OR u.id IN (SELECT user_id FROM credential_alias WHERE alias = :l))"
                         " ORDER BY u.username = :l DESC, u.id",
                         ":l", DB_TEXT, login, NULL);
   if (stmt == NULL)
@@ -304,4 +305,49 @@ tala_ledger_revoke_tokens (TalaLedger *self,
                      ":u", DB_TEXT, username, NULL))
     return -1;
   return sqlite3_changes (self->db);
+}
+
+/**
+ * tala_ledger_set_login_alias:
+ * @username: an existing user
+ * @alias: another name the user may log in with
+ *
+ * Lets @username log in as @alias too (D-S2: the demo's scenario students
+ * keep their seed_* usernames).  An alias that is already a username, or
+ * another user's alias, is %TALA_LEDGER_ERROR_INVALID.  Not an op: writes
+ * no journal entry.  Blocks.
+ */
+gboolean
+tala_ledger_set_login_alias (TalaLedger *self,
+                             const char *username,
+                             const char *alias,
+                             GError    **error)
+{
+  gint64 user_id, taken;
+  gboolean found, clash;
+
+  if (!tala_db_int (self, &user_id, &found, error, "SELECT id FROM user WHERE username = :u",
+                    ":u", DB_TEXT, username, NULL))
+    return FALSE;
+  if (!found)
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID, "no user %s", username);
+      return FALSE;
+    }
+  if (!tala_db_int (self, &taken, &clash, error,
+                    "SELECT id FROM user WHERE username = :a"
+                    " UNION ALL SELECT user_id FROM credential_alias"
+                    " WHERE alias = :a AND user_id <> :u LIMIT 1",
+                    ":a", DB_TEXT, alias, ":u", DB_INT, user_id, NULL))
+    return FALSE;
+  if (clash)
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID,
+                   "%s is already someone's login", alias);
+      return FALSE;
+    }
+  return tala_db_exec (self, error,
+                       "INSERT INTO credential_alias (alias, user_id) VALUES (:a, :u)"
+                       " ON CONFLICT (alias) DO NOTHING",
+                       ":a", DB_TEXT, alias, ":u", DB_INT, user_id, NULL);
 }

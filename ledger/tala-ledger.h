@@ -185,6 +185,10 @@ G_GNUC_WARN_UNUSED_RESULT
 JsonObject  *tala_ledger_token_user   (TalaLedger   *self,
                                        const char   *token,
                                        GError      **error);
+gboolean     tala_ledger_set_login_alias (TalaLedger *self,
+                                          const char *username,
+                                          const char *alias,
+                                          GError    **error);
 gint64       tala_ledger_revoke_tokens (TalaLedger  *self,
                                         const char  *username,
                                         GError     **error);
