@@ -59,8 +59,8 @@ static const struct
   { "ELEC101", "Presentation Skills", 2, "MINOR", NULL },
 };
 
-/* Staff: username, role, first, last, intended password (set by `tala-hub
- * user passwd` once the hub issue lands; passwords are not ops). */
+/* Staff: username, role, first, last, password (set after the ops by
+ * demo_credentials(); passwords are not ops). */
 static const char * const demo_staff[][5] = {
   { "admin", "ADMIN", "Ana", "Reyes", "admin123" },
   { "cashier", "CASHIER", "Maria", "Santos", "password123" },
@@ -274,9 +274,9 @@ demo_catalog (Demo *demo)
     }
 }
 
-/* The eight scenario students of §16.7.  Their `seed_*` usernames cannot
- * be stored yet (student.register makes the number the username), so the
- * key is their e-mail's local part: <key>@demo.tala.ph. */
+/* The eight scenario students of §16.7.  Their username is their student
+ * number (student.register); their `seed_*` key becomes a login alias
+ * (D-S2) and their e-mail's local part: <key>@demo.tala.ph. */
 typedef struct
 {
   const char *key;
@@ -476,10 +476,9 @@ demo_event_compare (gconstpointer a,
 static gboolean
 demo_apply (Demo       *demo,
             TalaSeeder *seeder,
+            GHashTable *numbers,
             GError    **error)
 {
-  g_autoptr(GHashTable) numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
   g_ptr_array_sort (demo->events, demo_event_compare);
   for (guint i = 0; i < demo->events->len; i++)
     {
@@ -508,6 +507,32 @@ demo_apply (Demo       *demo,
   return TRUE;
 }
 
+/* The demo's logins (not ops, ops.md §1.11): the staff's passwords, and
+ * for each scenario student the password "password123" and their seed_*
+ * name as a login alias (D-S2). */
+static gboolean
+demo_credentials (TalaLedger *ledger,
+                  GHashTable *numbers,
+                  GError    **error)
+{
+  gint64 now = tala_ledger_get_last_applied (ledger);
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_staff); i++)
+    if (!tala_ledger_set_password (ledger, demo_staff[i][0], demo_staff[i][4], NULL, now, error))
+      return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (demo_students); i++)
+    {
+      const char *number = g_hash_table_lookup (numbers, demo_students[i].key);
+
+      if (number == NULL)
+        continue;
+      if (!tala_ledger_set_password (ledger, number, "password123", NULL, now, error) ||
+          !tala_ledger_set_login_alias (ledger, number, demo_students[i].key, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * tala_hub_seed_demo:
  * @as_of: YYYY-MM-DD, the day the active semester's enrollment window
@@ -531,6 +556,7 @@ tala_hub_seed_demo (TalaLedger    *ledger,
   Demo demo = { 0 };
   DemoFinals finals = { &demo, NULL, NULL };
   TalaSeeder seeder;
+  g_autoptr(GHashTable) numbers = NULL;
   gint64 active;
   gboolean ok;
 
@@ -556,11 +582,12 @@ tala_hub_seed_demo (TalaLedger    *ledger,
   demo_histories (&demo, &finals);
   demo_finals (&demo, &finals);
 
+  numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ok = _tala_seeder_start (&seeder, ledger, 0x5eedde30, stats, error);
-  if (ok && !(ok = demo_apply (&demo, &seeder, error)))
+  if (ok && !(ok = demo_apply (&demo, &seeder, numbers, error)))
     _tala_seeder_abort (&seeder);
   else if (ok)
-    ok = _tala_seeder_finish (&seeder, error);
+    ok = _tala_seeder_finish (&seeder, error) && demo_credentials (ledger, numbers, error);
   g_ptr_array_unref (demo.events);
   g_ptr_array_unref (demo.strings);
   g_ptr_array_unref (finals.finals);
@@ -572,10 +599,11 @@ tala_hub_seed_demo (TalaLedger    *ledger,
 void
 _tala_seed_demo_print_logins (void)
 {
-  g_print ("\nLogins (passwords are set with `tala-hub user passwd`; they are not ops):\n");
+  g_print ("\nLogins (change a password with `tala-hub user passwd`):\n");
   for (guint i = 0; i < G_N_ELEMENTS (demo_staff); i++)
     g_print ("  %-10s %-16s %s\n", demo_staff[i][0], demo_staff[i][1], demo_staff[i][4]);
-  g_print ("  the eight scenario students log in with <key>@demo.tala.ph / password123:\n");
+  g_print ("  the eight scenario students log in with their seed_* name (or student number,"
+           " or <name>@demo.tala.ph) and password123:\n");
   for (guint i = 0; i < G_N_ELEMENTS (demo_students); i++)
     g_print ("    %s\n", demo_students[i].key);
 }

@@ -398,6 +398,43 @@ test_college_random_mix_rebuild (LedgerFixture *fx, gconstpointer d)
   g_ptr_array_unref (m.payments);
 }
 
+/* The demo's logins work as printed (D-S2): staff by username, scenario
+ * students by their seed_* name, number or e-mail. */
+static void
+test_demo_logins (LedgerFixture *fx, gconstpointer d)
+{
+  static const char *logins[][3] = {
+    { "admin", "admin123", "admin" },
+    { "cashier", "password123", "cashier" },
+    { "registrar", "password123", "registrar" },
+    { "seed_freshman", "password123", NULL },
+    { "seed_freshman@demo.tala.ph", "password123", NULL },
+  };
+  g_autofree char *freshman = NULL;
+
+  seed_demo (fx, NULL);
+  freshman = demo_number (fx, "seed_freshman");
+  for (guint i = 0; i < G_N_ELEMENTS (logins); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) user = tala_ledger_verify_login (fx->ledger, logins[i][0],
+                                                             logins[i][1], &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (user);
+      g_assert_cmpstr (json_object_get_string_member (user, "username"), ==,
+                       logins[i][2] ? logins[i][2] : freshman);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) nobody = tala_ledger_verify_login (fx->ledger, "cashier", "wrong",
+                                                             &error);
+
+    g_assert_no_error (error);
+    g_assert_null (nobody);
+  }
+}
+
 #define ADD(path, func) \
   g_test_add ("/ledger/seed/" path, LedgerFixture, NULL, ledger_fixture_setup, func, \
               ledger_fixture_teardown)
@@ -413,6 +450,7 @@ main (int   argc,
   ADD ("demo-usable-today", test_demo_usable_today);
   ADD ("demo-rebuild-identical", test_demo_rebuild);
   ADD ("demo-ph-scale", test_demo_ph_scale);
+  ADD ("demo-logins", test_demo_logins);
   ADD ("demo-cli-errors", test_demo_cli_errors);
   ADD ("college-deterministic", test_college_deterministic);
   ADD ("college-random-mix-rebuild-identical", test_college_random_mix_rebuild);
