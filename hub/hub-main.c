@@ -33,7 +33,7 @@ static const struct
   { "jobs",    tala_hub_cmd_jobs,    "jobs run NAME: run one job now (--today YYYY-MM-DD)" },
   { "seed",    tala_hub_cmd_seed,    "Load the demo (--demo) or generate a college (--students N)" },
   { "user",    tala_hub_cmd_user,    "user add|passwd|disable USERNAME: staff accounts" },
-  { "serve",   tala_hub_cmd_serve,   "Run the hub server (--db PATH, --listen ADDR:PORT)" },
+  { "serve",   tala_hub_cmd_serve,   "Run the hub server (--db, --listen, --rate-*)" },
 };
 
 static void

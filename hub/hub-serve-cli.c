@@ -3,7 +3,8 @@
  * Copyright 2026 The Tala authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `tala-hub serve [--db PATH] [--listen ADDR:PORT]`: runs the hub server
+ * `tala-hub serve [--db PATH] [--listen ADDR:PORT] [--rate-anon N]
+ * [--rate-auth N]`: runs the hub server
  * until SIGTERM or SIGINT, then shuts down gracefully: stop accepting,
  * answer every request in flight, free the writer (which finishes its
  * queue) and close the ledger (checkpointing the WAL).  Exit codes: 0 after
@@ -36,27 +37,38 @@ tala_hub_cmd_serve (int    argc,
 {
   g_autofree char *db = NULL;
   g_autofree char *listen = NULL;
+  int rate_anon = 0, rate_auth = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The hub's ledger (default ./tala-hub.db)", "PATH" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
       "Address to listen on (default 127.0.0.1:8470)", "ADDR:PORT" },
+    { "rate-anon", 0, 0, G_OPTION_ARG_INT, &rate_anon,
+      "Requests per hour per client address without a token (default 100)", "N" },
+    { "rate-auth", 0, 0, G_OPTION_ARG_INT, &rate_auth,
+      "Requests per hour per token (default 1000)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— run the hub server");
   g_autoptr(TalaHubServer) server = NULL;
   g_autoptr(GError) error = NULL;
+  TalaHubServerOptions options = { 0 };
   gboolean stop = FALSE;
   guint term, intr;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 1)
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 1 ||
+      rate_anon < 0 || rate_auth < 0)
     {
       g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
 
-      g_printerr ("tala-hub: %s\n\n%s", error ? error->message : "unexpected argument", help);
+      g_printerr ("tala-hub: %s\n\n%s", error ? error->message
+                                        : argc != 1 ? "unexpected argument"
+                                        : "a rate must be positive", help);
       return TALA_HUB_EXIT_USAGE;
     }
-  server = tala_hub_server_new (db ? db : "tala-hub.db", NULL, &error);
+  options.rate_anon = (guint) rate_anon;
+  options.rate_auth = (guint) rate_auth;
+  server = tala_hub_server_new (db ? db : "tala-hub.db", &options, &error);
   if (server == NULL ||
       !tala_hub_server_listen (server, listen ? listen : "127.0.0.1:8470", &error))
     {

@@ -144,6 +144,7 @@ JsonNode   *hub_server_openapi      (TalaHubServer *self);
 extern const HubRoute hub_routes_system[];
 extern const HubRoute hub_routes_cashier[];
 extern const HubRoute hub_routes_student[];
+extern const HubRoute hub_routes_public[];
 
 /* Helpers of the route files. */
 char       *hub_uuid_v5           (const char *namespace_uuid,

@@ -21,6 +21,10 @@
 
 #define MAX_BODY_BYTES (1024 * 1024)
 #define DEFAULT_READERS 4
+#define DEFAULT_RATE_ANON 100
+#define DEFAULT_RATE_AUTH 1000
+#define RATE_WINDOW_US (G_USEC_PER_SEC * (gint64) 3600)
+#define RATE_PRUNE_SIZE 4096
 
 static const double latency_bounds[] = { 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
 #define N_BOUNDS G_N_ELEMENTS (latency_bounds)
@@ -32,6 +36,13 @@ typedef struct
   guint64     count;
   double      sum;
 } RouteStats;
+
+/* A fixed one-hour window of one token or client address (D-S3). */
+typedef struct
+{
+  gint64 start_us;
+  guint  count;
+} RateWindow;
 
 struct _TalaHubServer
 {
@@ -47,6 +58,10 @@ struct _TalaHubServer
   RouteStats    *stats;            /* per route, plus one for unmatched */
   GHashTable    *in_flight;        /* op_id → NULL: queued writes */
   GHashTable    *op_outcomes;      /* code → guint64 */
+  GHashTable    *rate;             /* "t:<token>", "a:<address>" (anonymous) or
+                                    "b:<address>" (invalid tokens) → RateWindow */
+  guint          rate_anon;        /* requests per hour and client address */
+  guint          rate_auth;        /* requests per hour and token */
   guint          n_requests;       /* messages paused and not answered */
   gboolean       stopping;         /* tala_hub_server_stop() was called */
   gboolean       quiet;
@@ -54,8 +69,11 @@ struct _TalaHubServer
 
 G_DEFINE_FINAL_TYPE (TalaHubServer, tala_hub_server, G_TYPE_OBJECT)
 
-static void request_answer (HubRequest *req);
-static void after_read     (HubRequest *req);
+static void        request_answer (HubRequest    *req);
+static void        after_read     (HubRequest    *req);
+static RateWindow *rate_window    (TalaHubServer *self,
+                                   const char    *key,
+                                   gint64         now);
 
 /* ---- Requests ------------------------------------------------------------ */
 
@@ -129,6 +147,13 @@ request_answer (HubRequest *req)
     soup_message_headers_replace (headers, "Idempotent-Replayed", "true");
   if (req->status == SOUP_STATUS_UNAUTHORIZED)
     soup_message_headers_replace (headers, "WWW-Authenticate", "Token");
+  if (req->status == SOUP_STATUS_UNAUTHORIZED && req->token != NULL)
+    {
+      const char *host = soup_server_message_get_remote_host (req->msg);
+      g_autofree char *bad_key = g_strconcat ("b:", host ? host : "", NULL);
+
+      rate_window (self, bad_key, g_get_monotonic_time ())->count++;
+    }
   soup_server_message_set_status (req->msg, req->status, NULL);
   if (req->reply != NULL && JSON_NODE_HOLDS_VALUE (req->reply) &&
       json_node_get_value_type (req->reply) == G_TYPE_STRING)
@@ -374,6 +399,101 @@ check_headers (HubRequest *req)
   return req->status == 0;
 }
 
+static gboolean
+rate_expired (gpointer key,
+              gpointer value,
+              gpointer user_data)
+{
+  const RateWindow *w = value;
+
+  return *(const gint64 *) user_data - w->start_us >= RATE_WINDOW_US;
+}
+
+/* The current window of @key, created or restarted when needed. */
+static RateWindow *
+rate_window (TalaHubServer *self,
+             const char    *key,
+             gint64         now)
+{
+  RateWindow *w = g_hash_table_lookup (self->rate, key);
+
+  if (w == NULL)
+    {
+      if (g_hash_table_size (self->rate) >= RATE_PRUNE_SIZE)
+        g_hash_table_foreach_remove (self->rate, rate_expired, &now);
+      w = g_new0 (RateWindow, 1);
+      w->start_us = now;
+      g_hash_table_insert (self->rate, g_strdup (key), w);
+    }
+  else if (now - w->start_us >= RATE_WINDOW_US)
+    {
+      w->start_us = now;
+      w->count = 0;
+    }
+  return w;
+}
+
+static gboolean
+rate_refuse (HubRequest       *req,
+             const RateWindow *w,
+             guint             limit,
+             gint64            now)
+{
+  g_autofree char *retry = NULL;
+
+  retry = g_strdup_printf ("%" G_GINT64_FORMAT,
+                           MAX ((w->start_us + RATE_WINDOW_US - now + G_USEC_PER_SEC - 1) /
+                                G_USEC_PER_SEC, 1));
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                "Retry-After", retry);
+  hub_request_error (req, 429, "rate_limited",
+                     "at most %u requests per hour; retry in %s s", limit, retry);
+  return FALSE;
+}
+
+/* D-S3: counts the request against its token, or its client address when
+ * it has none, in a fixed one-hour window kept on the main context, and
+ * answers 429 rate_limited with Retry-After (seconds) when the window is
+ * full.  Requests with a token that turned out invalid count against the
+ * address ("b:", see request_answer()) with the anonymous limit, so that
+ * made-up tokens do not escape it.  /healthz, /readyz and /metrics are not
+ * counted. */
+static gboolean
+check_rate (HubRequest *req)
+{
+  TalaHubServer *self = req->server;
+  const char *path = g_uri_get_path (soup_server_message_get_uri (req->msg));
+  const char *host = soup_server_message_get_remote_host (req->msg);
+  const char *auth = soup_message_headers_get_one (
+    soup_server_message_get_request_headers (req->msg), "Authorization");
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *key = NULL;
+  RateWindow *w;
+  guint limit = self->rate_anon;
+
+  if (strcmp (path, "/healthz") == 0 || strcmp (path, "/readyz") == 0 ||
+      strcmp (path, "/metrics") == 0)
+    return TRUE;
+  if (auth != NULL && (g_str_has_prefix (auth, "Token ") || g_str_has_prefix (auth, "Bearer ")))
+    {
+      g_autofree char *bad_key = g_strconcat ("b:", host ? host : "", NULL);
+      g_autofree char *token = g_strstrip (g_strdup (strchr (auth, ' ') + 1));
+
+      w = rate_window (self, bad_key, now);
+      if (w->count >= self->rate_anon)
+        return rate_refuse (req, w, self->rate_anon, now);
+      key = g_strconcat ("t:", token, NULL);
+      limit = self->rate_auth;
+    }
+  else
+    key = g_strconcat ("a:", host ? host : "", NULL);
+  w = rate_window (self, key, now);
+  if (w->count >= limit)
+    return rate_refuse (req, w, limit, now);
+  w->count++;
+  return TRUE;
+}
+
 /* Finds the route; answers 404 or 405 (with Allow) when there is none. */
 static gboolean
 route_request (HubRequest *req)
@@ -438,7 +558,8 @@ handle_cb (SoupServer        *soup,
     }
   write = strcmp (method, "POST") == 0 || strcmp (method, "PUT") == 0 ||
           strcmp (method, "PATCH") == 0;
-  if (!route_request (req) || !check_headers (req) || (write && !check_body (req)))
+  if (!check_rate (req) || !route_request (req) || !check_headers (req) ||
+      (write && !check_body (req)))
     {
       request_answer (req);
       return;
@@ -477,6 +598,7 @@ tala_hub_server_finalize (GObject *object)
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_pointer (&self->op_outcomes, g_hash_table_unref);
+  g_clear_pointer (&self->rate, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   G_OBJECT_CLASS (tala_hub_server_parent_class)->finalize (object);
 }
@@ -490,7 +612,8 @@ tala_hub_server_class_init (TalaHubServerClass *klass)
 static void
 tala_hub_server_init (TalaHubServer *self)
 {
-  const HubRoute *tables[] = { hub_routes_system, hub_routes_cashier, hub_routes_student };
+  const HubRoute *tables[] = { hub_routes_system, hub_routes_cashier, hub_routes_student,
+                               hub_routes_public };
 
   self->context = g_main_context_ref_thread_default ();
   self->routes = g_ptr_array_new ();
@@ -502,6 +625,7 @@ tala_hub_server_init (TalaHubServer *self)
     self->stats[i].by_status = g_hash_table_new (NULL, NULL);
   self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->op_outcomes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->rate = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->readers = g_async_queue_new ();
 }
 
@@ -523,6 +647,8 @@ tala_hub_server_new (const char                 *db_path,
   guint n = options && options->readers ? options->readers : DEFAULT_READERS;
 
   self->quiet = options ? options->quiet : FALSE;
+  self->rate_anon = options && options->rate_anon ? options->rate_anon : DEFAULT_RATE_ANON;
+  self->rate_auth = options && options->rate_auth ? options->rate_auth : DEFAULT_RATE_AUTH;
   self->writer = tala_hub_writer_new (db_path, !(options && options->no_group_commit), error);
   if (self->writer == NULL)
     return NULL;
@@ -730,7 +856,8 @@ openapi_operation (const HubRoute *r)
   json_object_set_array_member (op, "x-tala-roles", roles_array (r->roles));
   json_object_set_object_member (responses, "default", json_object_new ());
   json_object_set_string_member (json_object_get_object_member (responses, "default"),
-                                 "description", "JSON; errors are {\"error\":{\"code\",\"message\"}}");
+                                 "description",
+                                 "JSON; errors are {\"error\":{\"code\",\"message\"}}");
   json_object_set_object_member (op, "responses", responses);
   return op;
 }

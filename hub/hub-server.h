@@ -19,6 +19,8 @@ typedef struct
   guint    readers;        /* reader connections (0: the default, 4) */
   gboolean no_group_commit; /* one transaction per write (measurements only) */
   gboolean quiet;          /* no log line per request */
+  guint    rate_anon;      /* requests per hour per client address (0: 100) */
+  guint    rate_auth;      /* requests per hour per token (0: 1000) */
 } TalaHubServerOptions;
 
 TalaHubServer *tala_hub_server_new        (const char                 *db_path,

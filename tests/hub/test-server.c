@@ -56,6 +56,7 @@ fixture_setup (ServerFixture *fx,
 {
   LedgerFixture seed = { 0 };
   TalaHubServerOptions options = { .quiet = TRUE };
+  const TalaHubServerOptions *given = data;
   g_autoptr(GError) error = NULL;
 
   ledger_fixture_setup (&seed, NULL);
@@ -72,6 +73,8 @@ fixture_setup (ServerFixture *fx,
 
   fx->context = g_main_context_new ();
   g_main_context_push_thread_default (fx->context);
+  if (given != NULL)
+    options = *given;
   fx->server = tala_hub_server_new (fx->path, &options, &error);
   g_assert_no_error (error);
   tala_hub_server_listen (fx->server, "127.0.0.1:0", &error);
@@ -609,7 +612,17 @@ test_openapi (ServerFixture *fx,
     { "post", "/api/v1/cashier/payment/{payment_id}/void/" },
     { "post", "/api/v1/cashier/payment/{payment_id}/adjust/" },
     { "get", "/api/v1/student/profile/me/" },
+    { "get", "/api/v1/student/profile/" },
+    { "get", "/api/v1/student/profile/{id}/" },
+    { "get", "/api/v1/student/enrollment/{id}/" },
+    { "get", "/api/v1/student/enrollment/{id}/subjects/" },
+    { "post", "/api/v1/student/enrollment/{id}/enroll_subject/" },
+    { "post", "/api/v1/student/enrollment/{id}/drop_subject/" },
     { "get", "/api/v1/student/enrollment/{id}/payment_status/" },
+    { "get", "/api/v1/student/enrollment/{id}/exam_permit/" },
+    { "get", "/api/v1/student/enrollment/{id}/exam_permits/" },
+    { "get", "/api/v1/student/enrollment/{id}/transcript/" },
+    { "post", "/api/v1/public/enrollment/new_student/" },
   };
   g_autofree char *student = login (fx, "2025-00001", "student-pass");
   g_auto(Reply) anon = call (fx, "GET", "/api/v1/schema/", NULL, NULL);
@@ -661,6 +674,356 @@ test_metrics (ServerFixture *fx,
   g_assert_nonnull (strstr (r.body, "tala_writer_queue_depth "));
 }
 
+/* ---- Student routes ------------------------------------------------------ */
+
+#define ENR "/api/v1/student/enrollment/2025-FIRST/"
+
+/* The hub's clock is today's: stretch F0's enrollment window over it (the
+ * registrar, over /api/v1/ops/) and pay month 1, so that the student may
+ * enroll (D-E7, month-1 check). */
+static void
+open_enrollment (ServerFixture *fx)
+{
+  g_autofree char *registrar = login (fx, "registrar1", "registrar-pass");
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_auto(Reply) put = call (fx, "POST", "/api/v1/ops/", registrar,
+                            "{\"kind\":\"catalog.semester.put\",\"args\":{\"code\":\"2025-FIRST\","
+                            "\"start_date\":\"2025-06-02\",\"end_date\":\"2099-12-31\","
+                            "\"enrollment_start\":\"2025-05-26\",\"enrollment_end\":\"2099-12-31\","
+                            "\"is_active\":true}}");
+  g_auto(Reply) paid = call (fx, "POST", PAY, cashier,
+                             "{\"student_id\":\"2025-00001\",\"amount\":\"10000\","
+                             "\"method\":\"CASH\"}");
+
+  g_assert_cmpuint (put.status, ==, 200);
+  g_assert_cmpuint (paid.status, ==, 201);
+}
+
+static JsonArray *
+reply_array (Reply *r)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, r->body, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+  return json_array_ref (json_node_get_array (json_parser_get_root (parser)));
+}
+
+static void
+test_student_enroll_drop (ServerFixture *fx,
+                          gconstpointer  data)
+{
+  g_autofree char *student = NULL;
+  g_autofree char *drop_body = NULL;
+  g_auto(Reply) none = { 0 };
+  g_auto(Reply) enrolled = { 0 };
+  g_auto(Reply) again = { 0 };
+  g_auto(Reply) override = { 0 };
+  g_auto(Reply) integer = { 0 };
+  g_auto(Reply) unknown = { 0 };
+  g_auto(Reply) mismatch = { 0 };
+  g_auto(Reply) extra = { 0 };
+  g_auto(Reply) by_int_id = { 0 };
+  g_auto(Reply) list = { 0 };
+  g_auto(Reply) not_take = { 0 };
+  g_auto(Reply) dropped = { 0 };
+  g_auto(Reply) twice = { 0 };
+  g_auto(Reply) after = { 0 };
+  g_autoptr(JsonArray) subjects = NULL;
+  g_autoptr(JsonArray) rest = NULL;
+  g_autoptr(JsonArray) empty = NULL;
+  g_autoptr(JsonObject) take = NULL;
+  g_autoptr(JsonObject) drop = NULL;
+
+  open_enrollment (fx);
+  student = login (fx, "2025-00001", "student-pass");
+  none = call (fx, "GET", ENR "subjects/", student, NULL);
+  g_assert_cmpuint (none.status, ==, 200);
+  empty = reply_array (&none);
+  g_assert_cmpuint (json_array_get_length (empty), ==, 0);
+
+  enrolled = call (fx, "POST", ENR "enroll_subject/", student,
+                   "{\"subject_id\":\"CS101\",\"section_id\":\"CS101-A\","
+                   "\"override_schedule_conflict\":false}");
+  g_assert_cmpuint (enrolled.status, ==, 201);
+  take = reply_object (&enrolled);
+  g_assert_cmpstr (json_object_get_string_member (take, "subject"), ==, "CS101");
+  g_assert_cmpstr (json_object_get_string_member (take, "section"), ==, "CS101-A");
+  g_assert_cmpstr (json_object_get_string_member (take, "enrollment"), ==, "2025-FIRST");
+  g_assert_cmpstr (json_object_get_string_member (take, "enrollment_status"), ==, "ENROLLED");
+  g_assert_cmpint (json_object_get_int_member (take, "total_units"), ==, 3);
+
+  again = call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":\"CS101\"}");
+  assert_error (&again, 400, "already_enrolled");
+  override = call (fx, "POST", ENR "enroll_subject/", student,
+                   "{\"subject_id\":\"CS102\",\"override_schedule_conflict\":true,"
+                   "\"conflict_reason\":\"please\"}");
+  assert_error (&override, 403, "forbidden");
+  integer = call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":7}");
+  assert_error (&integer, 400, "invalid_args");
+  unknown = call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":\"NOPE1\"}");
+  assert_error (&unknown, 400, "unknown_subject");
+  mismatch = call (fx, "POST", ENR "enroll_subject/", student,
+                   "{\"subject_id\":\"CS102\",\"section_id\":\"CS101-A\"}");
+  assert_error (&mismatch, 400, "section_mismatch");
+  extra = call (fx, "POST", ENR "enroll_subject/", student,
+                "{\"subject_id\":\"CS102\",\"student\":\"2025-00002\"}");
+  assert_error (&extra, 400, "invalid_args");
+
+  /* The original's integer id of the same enrollment. */
+  by_int_id = call (fx, "GET", "/api/v1/student/enrollment/1/subjects/", student, NULL);
+  g_assert_cmpuint (by_int_id.status, ==, 200);
+  list = call (fx, "GET", ENR "subjects/", student, NULL);
+  g_assert_cmpstr (list.body, ==, by_int_id.body);
+  subjects = reply_array (&list);
+  g_assert_cmpuint (json_array_get_length (subjects), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (subjects, 0),
+                                                  "subject_enrollment_id"), ==,
+                   json_object_get_string_member (take, "id"));
+
+  not_take = call (fx, "POST", ENR "drop_subject/", student,
+                   "{\"subject_enrollment_id\":\"00000000-0000-4000-8000-00000000dead\"}");
+  assert_error (&not_take, 404, "not_found");
+  drop_body = g_strdup_printf ("{\"subject_enrollment_id\":\"%s\",\"reason\":\"schedule\"}",
+                               json_object_get_string_member (take, "id"));
+  dropped = call (fx, "POST", ENR "drop_subject/", student, drop_body);
+  g_assert_cmpuint (dropped.status, ==, 200);
+  drop = reply_object (&dropped);
+  g_assert_cmpstr (json_object_get_string_member (drop, "message"), ==,
+                   "Successfully dropped CS101");
+  twice = call (fx, "POST", ENR "drop_subject/", student, drop_body);
+  assert_error (&twice, 400, "already_dropped");
+  after = call (fx, "GET", ENR "subjects/", student, NULL);
+  rest = reply_array (&after);
+  g_assert_cmpuint (json_array_get_length (rest), ==, 0);
+}
+
+static void
+test_student_reads (ServerFixture *fx,
+                    gconstpointer  data)
+{
+  g_autofree char *student = NULL;
+  g_autofree char *cashier = NULL;
+  g_auto(Reply) detail = { 0 };
+  g_auto(Reply) permit = { 0 };
+  g_auto(Reply) permits = { 0 };
+  g_auto(Reply) transcript = { 0 };
+  g_auto(Reply) unknown = { 0 };
+  g_auto(Reply) other_int = { 0 };
+  g_auto(Reply) not_student = { 0 };
+  g_auto(Reply) anon = { 0 };
+  g_auto(Reply) list = { 0 };
+  g_auto(Reply) page2 = { 0 };
+  g_auto(Reply) mine = { 0 };
+  g_auto(Reply) by_id = { 0 };
+  g_auto(Reply) other_id = { 0 };
+  g_autoptr(JsonObject) l = NULL;
+  g_autoptr(JsonObject) m = NULL;
+  g_autofree char *by_id_path = NULL;
+  g_autoptr(JsonObject) d = NULL;
+  g_autoptr(JsonObject) p = NULL;
+  g_autoptr(JsonArray) all = NULL;
+  g_autoptr(JsonObject) t = NULL;
+
+  open_enrollment (fx);
+  student = login (fx, "2025-00001", "student-pass");
+  cashier = login (fx, "cashier1", "cashier-pass");
+  detail = call (fx, "GET", ENR, student, NULL);
+  g_assert_cmpuint (detail.status, ==, 200);
+  d = reply_object (&detail);
+  g_assert_cmpstr (json_object_get_string_member (d, "semester"), ==, "2025-FIRST");
+  g_assert_cmpstr (json_object_get_string_member (d, "balance"), ==, "50000.00");
+
+  permit = call (fx, "GET", ENR "exam_permit/", student, NULL);
+  g_assert_cmpuint (permit.status, ==, 200);
+  p = reply_object (&permit);
+  g_assert_cmpstr (json_object_get_string_member (p, "period"), ==, "PRELIM");
+  g_assert_cmpstr (json_object_get_string_member (p, "status"), ==, "UNLOCKED");
+  g_assert_cmpstr (json_object_get_string_member (p, "status_display"), ==, "Unlocked");
+  g_assert_cmpstr (json_object_get_string_member (p, "enrollment"), ==, "2025-FIRST");
+
+  permits = call (fx, "GET", ENR "exam_permits/", student, NULL);
+  g_assert_cmpuint (permits.status, ==, 200);
+  all = reply_array (&permits);
+  g_assert_cmpuint (json_array_get_length (all), ==, 4);
+
+  transcript = call (fx, "GET", ENR "transcript/", student, NULL);
+  g_assert_cmpuint (transcript.status, ==, 200);
+  t = reply_object (&transcript);
+  g_assert_nonnull (t);
+
+  unknown = call (fx, "GET", "/api/v1/student/enrollment/2024-FIRST/exam_permits/", student,
+                  NULL);
+  assert_error (&unknown, 404, "not_found");
+  other_int = call (fx, "GET", "/api/v1/student/enrollment/999/transcript/", student, NULL);
+  assert_error (&other_int, 404, "not_found");
+  not_student = call (fx, "GET", ENR "exam_permit/", cashier, NULL);
+  assert_error (&not_student, 403, "forbidden");
+  anon = call (fx, "GET", ENR "subjects/", NULL, NULL);
+  assert_error (&anon, 401, "unauthorized");
+
+  /* The original's profile list and detail: the caller's profile only. */
+  list = call (fx, "GET", "/api/v1/student/profile/", student, NULL);
+  g_assert_cmpuint (list.status, ==, 200);
+  l = reply_object (&list);
+  g_assert_cmpint (json_object_get_int_member (l, "count"), ==, 1);
+  g_assert_true (json_object_get_null_member (l, "next"));
+  g_assert_true (json_object_get_null_member (l, "previous"));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (l, "results"), 0), "student_id"), ==,
+                   "2025-00001");
+  page2 = call (fx, "GET", "/api/v1/student/profile/?page=2", student, NULL);
+  assert_error (&page2, 404, "not_found");
+  mine = call (fx, "GET", "/api/v1/student/profile/me/", student, NULL);
+  m = reply_object (&mine);
+  by_id_path = g_strdup_printf ("/api/v1/student/profile/%" G_GINT64_FORMAT "/",
+                                json_object_get_int_member (m, "id"));
+  by_id = call (fx, "GET", by_id_path, student, NULL);
+  g_assert_cmpuint (by_id.status, ==, 200);
+  g_assert_cmpstr (by_id.body, ==, mine.body);
+  other_id = call (fx, "GET", "/api/v1/student/profile/999/", student, NULL);
+  assert_error (&other_id, 404, "not_found");
+}
+
+/* ---- Public routes ------------------------------------------------------- */
+
+#define NEW_STUDENT "/api/v1/public/enrollment/new_student/"
+#define ANA "{\"email\":\"ana@example.org\",\"first_name\":\"Ana\",\"last_name\":\"Lim\"," \
+            "\"password\":\"ana-secret-1\",\"program_id\":\"BSCS\"}"
+
+static void
+test_public_new_student (ServerFixture *fx,
+                         gconstpointer  data)
+{
+  g_auto(Reply) created = { 0 };
+  g_auto(Reply) replay = { 0 };
+  g_auto(Reply) duplicate = { 0 };
+  g_auto(Reply) unknown = { 0 };
+  g_auto(Reply) integer = { 0 };
+  g_auto(Reply) no_password = { 0 };
+  g_auto(Reply) extra = { 0 };
+  g_auto(Reply) profile = { 0 };
+  g_autoptr(JsonObject) p = NULL;
+  g_autoptr(JsonObject) me = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *by_number = NULL;
+
+  start (fx, &created, "POST", NEW_STUDENT, NULL, "signup-1", NULL, ANA);
+  wait_for (fx, &created);
+  g_assert_cmpuint (created.status, ==, 201);
+  p = reply_object (&created);
+  g_assert_cmpstr (json_object_get_string_member (p, "program_code"), ==, "BSCS");
+  g_assert_cmpstr (json_object_get_string_member (p, "status"), ==, "ACTIVE");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (p, "user"),
+                                                  "email"), ==, "ana@example.org");
+  start (fx, &replay, "POST", NEW_STUDENT, NULL, "signup-1", NULL, ANA);
+  wait_for (fx, &replay);
+  g_assert_cmpuint (replay.status, ==, 201);
+  g_assert_cmpstr (soup_message_headers_get_one (replay.headers, "Idempotent-Replayed"), ==,
+                   "true");
+  g_assert_cmpstr (replay.body, ==, created.body);
+
+  /* The password became a credential: the new student can log in. */
+  token = login (fx, "ana@example.org", "ana-secret-1");
+  by_number = login (fx, json_object_get_string_member (p, "student_id"), "ana-secret-1");
+  profile = call (fx, "GET", "/api/v1/student/profile/me/", token, NULL);
+  g_assert_cmpuint (profile.status, ==, 200);
+  me = reply_object (&profile);
+  g_assert_cmpstr (json_object_get_string_member (me, "student_id"), ==,
+                   json_object_get_string_member (p, "student_id"));
+
+  duplicate = call (fx, "POST", NEW_STUDENT, NULL, ANA);
+  assert_error (&duplicate, 400, "duplicate_email");
+  unknown = call (fx, "POST", NEW_STUDENT, NULL,
+                  "{\"email\":\"b@example.org\",\"first_name\":\"B\",\"last_name\":\"C\","
+                  "\"password\":\"pw\",\"program_id\":\"NURS\"}");
+  assert_error (&unknown, 404, "unknown_program");
+  integer = call (fx, "POST", NEW_STUDENT, NULL,
+                  "{\"email\":\"b@example.org\",\"first_name\":\"B\",\"last_name\":\"C\","
+                  "\"password\":\"pw\",\"program_id\":1}");
+  assert_error (&integer, 400, "invalid_args");
+  no_password = call (fx, "POST", NEW_STUDENT, NULL,
+                      "{\"email\":\"b@example.org\",\"first_name\":\"B\","
+                      "\"last_name\":\"C\",\"program_id\":\"BSCS\"}");
+  assert_error (&no_password, 400, "invalid_args");
+  extra = call (fx, "POST", NEW_STUDENT, NULL,
+                "{\"email\":\"b@example.org\",\"first_name\":\"B\",\"last_name\":\"C\","
+                "\"password\":\"pw\",\"program_id\":\"BSCS\",\"role\":\"ADMIN\"}");
+  assert_error (&extra, 400, "invalid_args");
+}
+
+/* D-S3 with 3 requests per hour: per token when authenticated, per client
+ * address when anonymous; the health routes are not counted. */
+static const TalaHubServerOptions small_rates = { .quiet = TRUE, .rate_anon = 3, .rate_auth = 3 };
+
+static void
+test_rate_limits (ServerFixture *fx,
+                  gconstpointer  data)
+{
+  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_autofree char *registrar = login (fx, "registrar1", "registrar-pass");
+  const char *path = "/api/v1/cashier/search/search/?q=juan";
+  g_auto(Reply) limited = { 0 };
+  g_auto(Reply) other = { 0 };
+  g_auto(Reply) anon = { 0 };
+  g_auto(Reply) anon_limited = { 0 };
+  g_auto(Reply) after_bad = { 0 };
+  gint64 retry;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_auto(Reply) r = call (fx, "GET", path, cashier, NULL);
+
+      g_assert_cmpuint (r.status, ==, 200);
+    }
+  limited = call (fx, "GET", path, cashier, NULL);
+  assert_error (&limited, 429, "rate_limited");
+  retry = g_ascii_strtoll (soup_message_headers_get_one (limited.headers, "Retry-After"), NULL,
+                           10);
+  g_assert_cmpint (retry, >, 3500);
+  g_assert_cmpint (retry, <=, 3600);
+  /* Another token has its own window. */
+  other = call (fx, "GET", path, registrar, NULL);
+  g_assert_cmpuint (other.status, ==, 200);
+
+  /* Two logins were anonymous: one more passes, the next is limited. */
+  anon = call (fx, "POST", "/api-token-auth/", NULL,
+               "{\"username\":\"cashier1\",\"password\":\"wrong\"}");
+  assert_error (&anon, 400, "invalid_credentials");
+  anon_limited = call (fx, "POST", "/api-token-auth/", NULL,
+                       "{\"username\":\"cashier1\",\"password\":\"cashier-pass\"}");
+  assert_error (&anon_limited, 429, "rate_limited");
+  g_assert_nonnull (soup_message_headers_get_one (anon_limited.headers, "Retry-After"));
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_auto(Reply) health = call (fx, "GET", "/healthz", NULL, NULL);
+      g_auto(Reply) ready = call (fx, "GET", "/readyz", NULL, NULL);
+      g_auto(Reply) metrics = call (fx, "GET", "/metrics", NULL, NULL);
+
+      g_assert_cmpuint (health.status, ==, 200);
+      g_assert_cmpuint (ready.status, ==, 200);
+      g_assert_cmpuint (metrics.status, ==, 200);
+    }
+
+  /* Made-up tokens count against the address with the anonymous limit;
+   * once it is full, the address's requests with any token are limited. */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *fake = g_strdup_printf ("%064u", i);
+      g_auto(Reply) r = call (fx, "GET", path, fake, NULL);
+
+      if (i < 3)
+        assert_error (&r, 401, "unauthorized");
+      else
+        assert_error (&r, 429, "rate_limited");
+    }
+  after_bad = call (fx, "GET", path, registrar, NULL);
+  assert_error (&after_bad, 429, "rate_limited");
+}
+
 /* Stopping waits for nothing itself: a request already paused (in the
  * reader or writer stage) is still answered while the context runs. */
 static void
@@ -704,7 +1067,12 @@ main (int    argc,
   ADD ("openapi", test_openapi);
   ADD ("metrics", test_metrics);
   ADD ("stop-in-flight", test_stop_in_flight);
+  ADD ("student-enroll-drop", test_student_enroll_drop);
+  ADD ("student-reads", test_student_reads);
+  ADD ("public-new-student", test_public_new_student);
 #undef ADD
+  g_test_add ("/hub/server/rate-limits", ServerFixture, &small_rates, fixture_setup,
+              test_rate_limits, fixture_teardown);
 
   return g_test_run ();
 }

@@ -3,7 +3,7 @@
  * Copyright 2026 The Tala authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `tala-hub user add|passwd|disable` and `tala-hub serve` as black boxes:
+ * `tala-hub user add|passwd|disable` and `tala-hub serve` (with --rate-anon) as black boxes:
  * exit codes (0 done, 1 failure or rejected op, 2 wrong usage), what they
  * leave in the ledger, and a graceful stop on SIGTERM.
  */
@@ -174,15 +174,23 @@ test_serve (void)
   g_autoptr(GDataInputStream) err = NULL;
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(SoupSession) session = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *line = NULL;
-  g_autofree char *uri = NULL;
+  g_autofree char *base = NULL;
   const char *port;
-  guint status = 0;
+  /* --rate-anon 1: /readyz is not counted, the first schema request is
+   * (401), the second is limited. */
+  static const struct
+  {
+    const char *path;
+    guint       status;
+  } requests[] = {
+    { "/readyz", 200 }, { "/readyz", 200 }, { "/api/v1/schema/", 401 }, { "/api/v1/schema/", 429 },
+  };
 
+  g_assert_cmpint (hub (NULL, "serve", "--db", db, "--rate-auth", "-5", NULL), ==, 2);
   proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
                            &error, g_getenv ("TALA_HUB"), "serve", "--db", db, "--listen",
-                           "127.0.0.1:0", NULL);
+                           "127.0.0.1:0", "--rate-anon", "1", NULL);
   g_assert_no_error (error);
   err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (proc));
   line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
@@ -190,15 +198,21 @@ test_serve (void)
   g_assert_nonnull (line);
   port = strstr (line, "listening on port ");
   g_assert_nonnull (port);
-  uri = g_strdup_printf ("http://127.0.0.1:%d/readyz", atoi (port + strlen ("listening on port ")));
+  base = g_strdup_printf ("http://127.0.0.1:%d", atoi (port + strlen ("listening on port ")));
 
   g_main_context_push_thread_default (context);
   session = soup_session_new ();
-  msg = soup_message_new ("GET", uri);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, got_cb, &status);
-  while (status == 0)
-    g_main_context_iteration (context, TRUE);
-  g_assert_cmpuint (status, ==, 200);
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autofree char *uri = g_strconcat (base, requests[i].path, NULL);
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+      guint status = 0;
+
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, got_cb, &status);
+      while (status == 0)
+        g_main_context_iteration (context, TRUE);
+      g_assert_cmpuint (status, ==, requests[i].status);
+    }
   g_clear_object (&session);
   g_main_context_pop_thread_default (context);
 

@@ -1,0 +1,125 @@
+/* hub-route-public.c
+ *
+ * Copyright 2026 The Tala authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The public API (business-rules §10.4, ops.md §5) without a token: P3
+ * new_student, an online self-registration (student.register with `via`
+ * ONLINE and a null actor).  The password never enters the op: the route's
+ * shape sets it as a credential on the writer thread, inside the group
+ * transaction that applied the op.
+ */
+
+#define G_LOG_DOMAIN "tala-hub"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hub-server-private.h"
+
+#define MAX_PASSWORD_BYTES 1024
+
+/* A required non-blank string member of at most @max bytes; FALSE
+ * (answered 400) otherwise. */
+static gboolean
+get_text (HubRequest  *req,
+          JsonObject  *body,
+          const char  *member,
+          gsize        max,
+          const char **out)
+{
+  JsonNode *node = json_object_get_member (body, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      hub_request_error (req, 400, "invalid_args", "%s is required (a string)", member);
+      return FALSE;
+    }
+  *out = json_node_get_string (node);
+  if ((*out)[0] == '\0' || strlen (*out) > max)
+    {
+      hub_request_error (req, 400, "invalid_args", "%s must be 1 to %" G_GSIZE_FORMAT " bytes",
+                         member, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+new_student_work (HubRequest *req,
+                  TalaLedger *ledger)
+{
+  static const char *const allowed[] = { "email", "first_name", "last_name", "password",
+                                         "program_id", NULL };
+  JsonObject *body = hub_request_object (req);
+  JsonNode *program = json_object_get_member (body, "program_id");
+  g_autoptr(JsonObject) args = json_object_new ();
+  const char *email, *first, *last, *password;
+
+  if (!hub_request_only_members (req, body, allowed) ||
+      !get_text (req, body, "email", 254, &email) ||
+      !get_text (req, body, "first_name", 150, &first) ||
+      !get_text (req, body, "last_name", 150, &last) ||
+      !get_text (req, body, "password", MAX_PASSWORD_BYTES, &password))
+    return;
+  if (program != NULL && JSON_NODE_HOLDS_VALUE (program) &&
+      json_node_get_value_type (program) == G_TYPE_INT64)
+    {
+      hub_request_error (req, 400, "invalid_args",
+                         "program_id: integer ids are not supported; send the program code");
+      return;
+    }
+  if (program == NULL || !JSON_NODE_HOLDS_VALUE (program) ||
+      json_node_get_value_type (program) != G_TYPE_STRING ||
+      json_node_get_string (program)[0] == '\0' || strlen (json_node_get_string (program)) > 64)
+    {
+      hub_request_error (req, 400, "invalid_args", "program_id is required (a program code)");
+      return;
+    }
+  json_object_set_string_member (args, "first_name", first);
+  json_object_set_string_member (args, "last_name", last);
+  json_object_set_string_member (args, "email", email);
+  json_object_set_string_member (args, "program", json_node_get_string (program));
+  json_object_set_string_member (args, "via", "ONLINE");
+  g_free (req->write_data);
+  req->write_data = g_strdup (password);
+  hub_request_set_op (req, "student.register", g_steal_pointer (&args));
+}
+
+/* Writer thread, inside the transaction that applied the op: the
+ * password becomes the new user's credential (not on a replay, whose
+ * student has one already), and the answer is the new Profile. */
+static void
+new_student_shape (HubRequest *req,
+                   TalaLedger *ledger,
+                   JsonObject *envelope)
+{
+  JsonObject *r = json_object_get_object_member (envelope, "result");
+  g_autoptr(GError) error = NULL;
+  JsonObject *profile;
+
+  if (!req->replayed &&
+      !tala_ledger_set_password (ledger, json_object_get_string_member (r, "username"),
+                                 req->write_data, NULL, tala_now_us (), &error))
+    {
+      hub_request_ledger_error (req, error);
+      return;
+    }
+  profile = tala_ledger_student_profile (ledger, json_object_get_string_member (r, "student"),
+                                         &error);
+  if (profile == NULL)
+    {
+      hub_request_ledger_error (req, error);
+      return;
+    }
+  hub_request_reply_object (req, 201, profile);
+}
+
+const HubRoute hub_routes_public[] = {
+  { "POST", "/api/v1/public/enrollment/new_student/", HUB_ANONYMOUS, new_student_work, NULL,
+    new_student_shape, "unknown_program",
+    "P3: register online as a new student (student.register, via ONLINE)" },
+  { NULL }
+};
