@@ -3,7 +3,8 @@
  * Copyright 2026 The Tala authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The public API (business-rules §10.4, ops.md §5) without a token: P3
+ * The public API (business-rules §10.4, ops.md §5) without a token: P1
+ * the active programs and one program, P2 a program's subjects, P3
  * new_student, an online self-registration (student.register with `via`
  * ONLINE and a null actor).  The password never enters the op: the route's
  * shape sets it as a credential on the writer thread, inside the group
@@ -19,6 +20,150 @@
 #include "hub-server-private.h"
 
 #define MAX_PASSWORD_BYTES 1024
+
+/* ---- P1, P2 -------------------------------------------------------------- */
+
+#define PAGE_SIZE 20
+
+/* The page of `?page=` (1 when absent); 0, answered 404 as in the
+ * original, when it is not a positive integer.  (As in
+ * hub-route-student.c.) */
+static guint
+page_number (HubRequest *req)
+{
+  const char *page = hub_request_query (req, "page");
+  guint64 n = 0;
+
+  if (page == NULL)
+    return 1;
+  if (!g_ascii_string_to_unsigned (page, 10, 1, G_MAXUINT / PAGE_SIZE, &n, NULL))
+    {
+      hub_request_error (req, 404, "not_found", "invalid page");
+      return 0;
+    }
+  return (guint) n;
+}
+
+/* The request's absolute URL with `?page=@page`. */
+static char *
+page_url (HubRequest *req,
+          guint       page)
+{
+  GUri *uri = soup_server_message_get_uri (req->msg);
+  g_autofree char *query = g_strdup_printf ("page=%u", page);
+  g_autoptr(GUri) out = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
+                                     g_uri_get_host (uri), g_uri_get_port (uri),
+                                     g_uri_get_path (uri), query, NULL);
+
+  return g_uri_to_string (out);
+}
+
+/* P1: the active programs, 20 a page: {count, next, previous, results};
+ * a page past the last one (but the first) is 404, as in the original. */
+static void
+programs_work (HubRequest *req,
+               TalaLedger *ledger)
+{
+  guint page = page_number (req);
+  gint64 count = 0;
+  g_autoptr(GError) error = NULL;
+  JsonArray *results;
+  JsonObject *out;
+
+  if (page == 0)
+    return;
+  results = tala_ledger_programs (ledger, (page - 1) * PAGE_SIZE, PAGE_SIZE, &count, &error);
+  if (results == NULL)
+    {
+      hub_request_ledger_error (req, error);
+      return;
+    }
+  if (page > 1 && (gint64) (page - 1) * PAGE_SIZE >= count)
+    {
+      json_array_unref (results);
+      hub_request_error (req, 404, "not_found", "invalid page");
+      return;
+    }
+  out = json_object_new ();
+  json_object_set_int_member (out, "count", count);
+  if ((gint64) page * PAGE_SIZE < count)
+    {
+      g_autofree char *next = page_url (req, page + 1);
+
+      json_object_set_string_member (out, "next", next);
+    }
+  else
+    json_object_set_null_member (out, "next");
+  if (page > 1)
+    {
+      g_autofree char *previous = page_url (req, page - 1);
+
+      json_object_set_string_member (out, "previous", previous);
+    }
+  else
+    json_object_set_null_member (out, "previous");
+  json_object_set_array_member (out, "results", results);
+  hub_request_reply_object (req, 200, out);
+}
+
+/* The active program of the URL's {id} (its integer id or its code);
+ * NULL, answered 404, when there is none. */
+static JsonObject *
+url_program (HubRequest *req,
+             TalaLedger *ledger)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *program = tala_ledger_program (ledger, hub_request_param (req, "id"), &error);
+
+  if (program == NULL && !g_error_matches (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID))
+    {
+      hub_request_ledger_error (req, error);
+      return NULL;
+    }
+  if (program == NULL || !json_object_get_boolean_member (program, "is_active"))
+    {
+      g_clear_pointer (&program, json_object_unref);
+      hub_request_error (req, 404, "not_found", "no such program");
+      return NULL;
+    }
+  return program;
+}
+
+static void
+program_work (HubRequest *req,
+              TalaLedger *ledger)
+{
+  JsonObject *program = url_program (req, ledger);
+
+  if (program != NULL)
+    hub_request_reply_object (req, 200, program);
+}
+
+/* P2: the program's active subjects with units, type and prerequisites. */
+static void
+program_subjects_work (HubRequest *req,
+                       TalaLedger *ledger)
+{
+  g_autoptr(JsonObject) program = url_program (req, ledger);
+  g_autoptr(GError) error = NULL;
+  JsonArray *subjects;
+  JsonNode *node;
+
+  if (program == NULL)
+    return;
+  subjects = tala_ledger_program_subjects (ledger, json_object_get_string_member (program, "code"),
+                                           &error);
+  if (subjects == NULL)
+    {
+      hub_request_ledger_error (req, error);
+      return;
+    }
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (node, subjects);
+  hub_request_reply (req, 200, node);
+}
+
+/* ---- P3 ------------------------------------------------------------------ */
 
 /* A required non-blank string member of at most @max bytes; FALSE
  * (answered 400) otherwise. */
@@ -56,6 +201,7 @@ new_student_work (HubRequest *req,
   JsonObject *body = hub_request_object (req);
   JsonNode *program = json_object_get_member (body, "program_id");
   g_autoptr(JsonObject) args = json_object_new ();
+  g_autofree char *code = NULL;
   const char *email, *first, *last, *password;
 
   if (!hub_request_only_members (req, body, allowed) ||
@@ -67,21 +213,39 @@ new_student_work (HubRequest *req,
   if (program != NULL && JSON_NODE_HOLDS_VALUE (program) &&
       json_node_get_value_type (program) == G_TYPE_INT64)
     {
-      hub_request_error (req, 400, "invalid_args",
-                         "program_id: integer ids are not supported; send the program code");
-      return;
+      /* The original's integer id → the code; the op judges the code. */
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (program));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) found = tala_ledger_program (ledger, id, &error);
+
+      if (found == NULL && !g_error_matches (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID))
+        {
+          hub_request_ledger_error (req, error);
+          return;
+        }
+      if (found == NULL || json_node_get_int (program) <= 0 ||
+          json_object_get_int_member (found, "id") != json_node_get_int (program))
+        {
+          hub_request_error (req, 404, "unknown_program", "no program %s", id);
+          return;
+        }
+      code = g_strdup (json_object_get_string_member (found, "code"));
     }
-  if (program == NULL || !JSON_NODE_HOLDS_VALUE (program) ||
-      json_node_get_value_type (program) != G_TYPE_STRING ||
-      json_node_get_string (program)[0] == '\0' || strlen (json_node_get_string (program)) > 64)
+  else if (program == NULL || !JSON_NODE_HOLDS_VALUE (program) ||
+           json_node_get_value_type (program) != G_TYPE_STRING ||
+           json_node_get_string (program)[0] == '\0' ||
+           strlen (json_node_get_string (program)) > 64)
     {
-      hub_request_error (req, 400, "invalid_args", "program_id is required (a program code)");
+      hub_request_error (req, 400, "invalid_args",
+                         "program_id is required (a program code or integer id)");
       return;
     }
+  else
+    code = g_strdup (json_node_get_string (program));
   json_object_set_string_member (args, "first_name", first);
   json_object_set_string_member (args, "last_name", last);
   json_object_set_string_member (args, "email", email);
-  json_object_set_string_member (args, "program", json_node_get_string (program));
+  json_object_set_string_member (args, "program", code);
   json_object_set_string_member (args, "via", "ONLINE");
   g_free (req->write_data);
   req->write_data = g_strdup (password);
@@ -118,6 +282,12 @@ new_student_shape (HubRequest *req,
 }
 
 const HubRoute hub_routes_public[] = {
+  { "GET", "/api/v1/public/programs/", HUB_ANONYMOUS, programs_work, NULL, NULL, NULL,
+    "P1: the active programs, 20 a page" },
+  { "GET", "/api/v1/public/programs/{id}/", HUB_ANONYMOUS, program_work, NULL, NULL, NULL,
+    "An active program by its integer id or code" },
+  { "GET", "/api/v1/public/programs/{id}/subjects/", HUB_ANONYMOUS, program_subjects_work,
+    NULL, NULL, NULL, "P2: the program's active subjects with units, type and prerequisites" },
   { "POST", "/api/v1/public/enrollment/new_student/", HUB_ANONYMOUS, new_student_work, NULL,
     new_student_shape, "unknown_program",
     "P3: register online as a new student (student.register, via ONLINE)" },

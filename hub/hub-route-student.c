@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The student API (business-rules §10.2, ops.md §5): S1 the caller's
- * profile; of one of their enrollments the detail, S3 its subjects, S5
+ * profile, S2 their enrollments, their notifications; of one of their
+ * enrollments the detail, S3 its subjects, S4 the available subjects, S5
  * enroll_subject (subject.enroll), S6 drop_subject (subject.drop), S7 the
  * payment status, S8 the PRELIM permit, all four permits, and S9 the
  * transcript.  Every answer is scoped to the caller's own student record.
@@ -257,6 +258,122 @@ payment_status_work (HubRequest *req,
   hub_request_reply_object (req, 200, out);
 }
 
+/* ---- Pages of 20 (the original's paginated lists) ------------------------ */
+
+#define PAGE_SIZE 20
+
+/* The page of `?page=` (1 when absent); 0, answered 404 as in the
+ * original, when it is not a positive integer. */
+static guint
+page_number (HubRequest *req)
+{
+  const char *page = hub_request_query (req, "page");
+  guint64 n = 0;
+
+  if (page == NULL)
+    return 1;
+  if (!g_ascii_string_to_unsigned (page, 10, 1, G_MAXUINT / PAGE_SIZE, &n, NULL))
+    {
+      hub_request_error (req, 404, "not_found", "invalid page");
+      return 0;
+    }
+  return (guint) n;
+}
+
+/* The request's absolute URL with `?page=@page`. */
+static char *
+page_url (HubRequest *req,
+          guint       page)
+{
+  GUri *uri = soup_server_message_get_uri (req->msg);
+  g_autofree char *query = g_strdup_printf ("page=%u", page);
+  g_autoptr(GUri) out = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
+                                     g_uri_get_host (uri), g_uri_get_port (uri),
+                                     g_uri_get_path (uri), query, NULL);
+
+  return g_uri_to_string (out);
+}
+
+/* Answers {count, next, previous, results} for @page; @results (taken)
+ * holds the page's rows of @count in all.  A page past the last one (but
+ * the first) is 404, as in the original. */
+static void
+page_reply (HubRequest *req,
+            guint       page,
+            gint64      count,
+            JsonArray  *results)
+{
+  JsonObject *out;
+
+  if (page > 1 && (gint64) (page - 1) * PAGE_SIZE >= count)
+    {
+      json_array_unref (results);
+      hub_request_error (req, 404, "not_found", "invalid page");
+      return;
+    }
+  out = json_object_new ();
+  json_object_set_int_member (out, "count", count);
+  if ((gint64) page * PAGE_SIZE < count)
+    {
+      g_autofree char *next = page_url (req, page + 1);
+
+      json_object_set_string_member (out, "next", next);
+    }
+  else
+    json_object_set_null_member (out, "next");
+  if (page > 1)
+    {
+      g_autofree char *previous = page_url (req, page - 1);
+
+      json_object_set_string_member (out, "previous", previous);
+    }
+  else
+    json_object_set_null_member (out, "previous");
+  json_object_set_array_member (out, "results", results);
+  hub_request_reply_object (req, 200, out);
+}
+
+/* S2: the caller's enrollments, newest semester first. */
+static void
+enrollment_list_work (HubRequest *req,
+                      TalaLedger *ledger)
+{
+  const char *number = own_number (req);
+  guint page;
+  gint64 count = 0;
+  g_autoptr(GError) error = NULL;
+  JsonArray *results;
+
+  if (number == NULL || (page = page_number (req)) == 0)
+    return;
+  results = tala_ledger_student_enrollments (ledger, number, (page - 1) * PAGE_SIZE, PAGE_SIZE,
+                                             &count, &error);
+  if (results == NULL)
+    hub_request_ledger_error (req, error);
+  else
+    page_reply (req, page, count, results);
+}
+
+/* The caller's notifications, newest first, with their read flags. */
+static void
+notifications_work (HubRequest *req,
+                    TalaLedger *ledger)
+{
+  guint page = page_number (req);
+  gint64 count = 0;
+  g_autoptr(GError) error = NULL;
+  JsonArray *results;
+
+  if (page == 0)
+    return;
+  results = tala_ledger_notifications (ledger, hub_request_username (req),
+                                       (page - 1) * PAGE_SIZE, PAGE_SIZE, &count, &error);
+  if (results == NULL)
+    hub_request_ledger_error (req, error);
+  else
+    page_reply (req, page, count, results);
+}
+
 /* ---- Detail, S3 ---------------------------------------------------------- */
 
 static void
@@ -288,22 +405,50 @@ subjects_work (HubRequest *req,
   hub_request_reply (req, 200, node);
 }
 
+/* S4: the program's subjects with a section in this semester that the
+ * caller neither takes nor has passed, with sections and the status of
+ * each prerequisite (subject.enroll judges them). */
+static void
+available_work (HubRequest *req,
+                TalaLedger *ledger)
+{
+  const char *number;
+  g_autofree char *semester = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *subjects;
+  JsonNode *node;
+
+  if (!own_enrollment (req, ledger, FALSE, &number, &semester, NULL))
+    return;
+  subjects = tala_ledger_available_subjects (ledger, number, semester, &error);
+  if (subjects == NULL)
+    {
+      hub_request_ledger_error (req, error);
+      return;
+    }
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (node, subjects);
+  hub_request_reply (req, 200, node);
+}
+
 /* ---- S5, S6 -------------------------------------------------------------- */
 
-/* A code (or a take's UUID) from a JSON string member; FALSE (answered
- * 400) when it is missing but @required, or not a string of 1 to 64
- * bytes.  The original's integer ids have no ledger read yet, so they are
- * refused. */
+/* A code (or a take's UUID) from a JSON string member, or the original's
+ * integer id into @id (0 when a code came); FALSE (answered 400) when it
+ * is missing but @required, or neither a string of 1 to 64 bytes nor an
+ * integer. */
 static gboolean
 get_code (HubRequest  *req,
           JsonObject  *body,
           const char  *member,
           gboolean     required,
-          const char **out)
+          const char **out,
+          gint64      *id)
 {
   JsonNode *node = json_object_get_member (body, member);
 
   *out = NULL;
+  *id = 0;
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
       if (required)
@@ -312,19 +457,36 @@ get_code (HubRequest  *req,
     }
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
     {
-      hub_request_error (req, 400, "invalid_args",
-                         "%s: integer ids are not supported; send the code (a subject "
-                         "enrollment: its UUID)", member);
-      return FALSE;
+      /* Ids start at 1: any other integer names nothing. */
+      *id = MAX (json_node_get_int (node), -1);
+      if (*id == 0)
+        *id = -1;
+      return TRUE;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
       json_node_get_string (node)[0] == '\0' || strlen (json_node_get_string (node)) > 64)
     {
-      hub_request_error (req, 400, "invalid_args", "%s must be a code (a string)", member);
+      hub_request_error (req, 400, "invalid_args", "%s must be a code (a string) or an integer id",
+                         member);
       return FALSE;
     }
   *out = json_node_get_string (node);
   return TRUE;
+}
+
+/* Answers a failed ledger lookup of an integer id: @status @code when the
+ * id names nothing, else as the ledger's error. */
+static void
+lookup_failed (HubRequest   *req,
+               const GError *error,
+               guint         status,
+               const char   *code,
+               const char   *message)
+{
+  if (g_error_matches (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID))
+    hub_request_error (req, status, code, "%s", message);
+  else
+    hub_request_ledger_error (req, error);
 }
 
 static void
@@ -339,11 +501,15 @@ enroll_work (HubRequest *req,
   JsonNode *reason = json_object_get_member (body, "conflict_reason");
   g_autoptr(JsonObject) args = json_object_new ();
   g_autofree char *semester = NULL;
+  g_autofree char *subject_code = NULL;
+  g_autofree char *section_code = NULL;
+  g_autoptr(GError) error = NULL;
   const char *number, *subject, *section;
+  gint64 subject_id, section_id;
 
   if (!hub_request_only_members (req, body, allowed) ||
-      !get_code (req, body, "subject_id", TRUE, &subject) ||
-      !get_code (req, body, "section_id", FALSE, &section))
+      !get_code (req, body, "subject_id", TRUE, &subject, &subject_id) ||
+      !get_code (req, body, "section_id", FALSE, &section, &section_id))
     return;
   if (override != NULL && !JSON_NODE_HOLDS_NULL (override) &&
       (!JSON_NODE_HOLDS_VALUE (override) ||
@@ -367,6 +533,25 @@ enroll_work (HubRequest *req,
     }
   if (!own_enrollment (req, ledger, FALSE, &number, &semester, NULL))
     return;
+  /* The original's integer ids → codes; the op judges the codes. */
+  if (subject_id != 0)
+    {
+      subject = subject_code = tala_ledger_subject_code (ledger, subject_id, &error);
+      if (subject == NULL)
+        {
+          lookup_failed (req, error, 400, "unknown_subject", "no such subject");
+          return;
+        }
+    }
+  if (section_id != 0)
+    {
+      section = section_code = tala_ledger_section_code (ledger, semester, section_id, &error);
+      if (section == NULL)
+        {
+          lookup_failed (req, error, 400, "section_mismatch", "no such section in this semester");
+          return;
+        }
+    }
   json_object_set_string_member (args, "student", number);
   json_object_set_string_member (args, "semester", semester);
   json_object_set_string_member (args, "subject", subject);
@@ -410,11 +595,14 @@ drop_work (HubRequest *req,
   g_autoptr(JsonObject) subjects = NULL;
   g_autoptr(JsonObject) args = NULL;
   g_autofree char *semester = NULL;
+  g_autofree char *uuid = NULL;
+  g_autoptr(GError) error = NULL;
   const char *number, *id, *subject = NULL, *status = NULL;
+  gint64 take_id;
   JsonArray *takes;
 
   if (!hub_request_only_members (req, body, allowed) ||
-      !get_code (req, body, "subject_enrollment_id", TRUE, &id))
+      !get_code (req, body, "subject_enrollment_id", TRUE, &id, &take_id))
     return;
   if (reason != NULL && !JSON_NODE_HOLDS_NULL (reason) &&
       (!JSON_NODE_HOLDS_VALUE (reason) || json_node_get_value_type (reason) != G_TYPE_STRING))
@@ -424,6 +612,17 @@ drop_work (HubRequest *req,
     }
   if (!own_enrollment (req, ledger, TRUE, &number, &semester, &subjects))
     return;
+  /* The original's integer id of a take → its UUID. */
+  if (take_id != 0)
+    {
+      id = uuid = tala_ledger_take_uuid (ledger, number, semester, take_id, &error);
+      if (id == NULL)
+        {
+          lookup_failed (req, error, 404, "not_found",
+                         "no such subject enrollment in this enrollment");
+          return;
+        }
+    }
   takes = json_object_get_array_member (subjects, "subjects");
   for (guint i = 0; i < json_array_get_length (takes) && subject == NULL; i++)
     {
@@ -579,10 +778,14 @@ const HubRoute hub_routes_student[] = {
     "The caller's profile as the original's paginated list" },
   { "GET", "/api/v1/student/profile/{id}/", HUB_STU, profile_detail_work, NULL, NULL, NULL,
     "The caller's profile by its integer id" },
+  { "GET", "/api/v1/student/enrollment/", HUB_STU, enrollment_list_work, NULL, NULL, NULL,
+    "S2: the caller's enrollments, newest first, 20 a page" },
   { "GET", E, HUB_STU, detail_work, NULL, NULL, NULL,
     "One of the caller's enrollments: buckets, balance, credit and permits" },
   { "GET", E "subjects/", HUB_STU, subjects_work, NULL, NULL, NULL,
     "S3: the enrollment's subjects that are not dropped" },
+  { "GET", E "available_subjects/", HUB_STU, available_work, NULL, NULL, NULL,
+    "S4: subjects the caller may enroll in this semester, with sections and prerequisites" },
   { "POST", E "enroll_subject/", HUB_STU, enroll_work, NULL, enroll_shape, NULL,
     "S5: enroll in a subject (subject.enroll)" },
   { "POST", E "drop_subject/", HUB_STU, drop_work, NULL, drop_shape, NULL,
@@ -595,5 +798,7 @@ const HubRoute hub_routes_student[] = {
     "The enrollment's four exam permits (D-X4)" },
   { "GET", E "transcript/", HUB_STU, transcript_work, NULL, NULL, NULL,
     "S9: the caller's transcript" },
+  { "GET", "/api/v1/student/notifications/", HUB_STU, notifications_work, NULL, NULL, NULL,
+    "The caller's notifications, newest first, 20 a page" },
   { NULL }
 };

@@ -445,6 +445,14 @@ gboolean    _tala_valid_uuid      (const char *s);
 gboolean    _tala_valid_semester_code (const char *s);
 TalaRole    _tala_role_from_name  (const char *name);
 
+/* D-E1, shared by subject.enroll and the reads that show it (ledger-takes.c). */
+gboolean  _tala_prerequisites (TalaLedger *self,
+                               gint64      student_id,
+                               gint64      subject_id,
+                               JsonArray  *all,
+                               JsonArray  *unmet,
+                               GError    **error);
+
 /* Canonical JSON pieces, for building entries by concatenation. */
 void        tala_json_append_string (GString *out, const char *s);
 char       *_tala_op_body            (JsonObject *op, const char *args_json);

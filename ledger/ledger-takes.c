@@ -258,20 +258,29 @@ check_month1 (TalaCtx     *ctx,
                       paid, due);
 }
 
-/* D-E1: each direct prerequisite's latest take that is not DROPPED, by
- * semester start, must be PASSED or CREDITED; every unmet one is listed. */
-static gboolean
-check_prerequisites (TalaCtx     *ctx,
-                     TalaTakeRef *ref,
-                     GError     **error)
+/**
+ * _tala_prerequisites:
+ * @all: (nullable): receives every direct prerequisite of @subject_id as
+ *   {subject, status}, by code
+ * @unmet: (nullable): receives those that are not met
+ *
+ * D-E1, the one place the prerequisite rule lives: a direct prerequisite is
+ * met when the student's latest take of it that is not DROPPED (by semester
+ * start, then take) is PASSED or CREDITED; its status is that take's, or
+ * NOT_TAKEN.  Blocks on SQLite.
+ */
+gboolean
+_tala_prerequisites (TalaLedger *self,
+                     gint64      student_id,
+                     gint64      subject_id,
+                     JsonArray  *all,
+                     JsonArray  *unmet,
+                     GError    **error)
 {
   g_autoptr(TalaStmt) stmt = NULL;
-  g_autoptr(JsonArray) unmet = json_array_new ();
-  g_autoptr(GString) text = g_string_new (NULL);
-  JsonObject *details;
   int rc;
 
-  stmt = tala_db_query (ctx->ledger, error,
+  stmt = tala_db_query (self, error,
                         "SELECT p.code, coalesce ((SELECT t.status FROM enrollment e"
                         " JOIN take t ON t.enrollment_id = e.id"
                         " JOIN semester m ON m.id = e.semester_id"
@@ -280,27 +289,48 @@ check_prerequisites (TalaCtx     *ctx,
                         " 'NOT_TAKEN') FROM subject_prerequisite sp"
                         " JOIN subject p ON p.id = sp.prerequisite_id"
                         " WHERE sp.subject_id = :sub ORDER BY p.code",
-                        ":st", DB_INT, ref->student_id, ":sub", DB_INT, ref->subject_id, NULL);
+                        ":st", DB_INT, student_id, ":sub", DB_INT, subject_id, NULL);
   if (stmt == NULL)
     return FALSE;
-  while ((rc = tala_db_step (ctx->ledger, stmt, error)) == SQLITE_ROW)
+  while ((rc = tala_db_step (self, stmt, error)) == SQLITE_ROW)
     {
       const char *status = tala_stmt_text (stmt, 1);
-      JsonObject *entry;
+      gboolean met = strcmp (status, "PASSED") == 0 || strcmp (status, "CREDITED") == 0;
+      JsonObject *entry = json_object_new ();
 
-      if (strcmp (status, "PASSED") == 0 || strcmp (status, "CREDITED") == 0)
-        continue;
-      entry = json_object_new ();
       json_object_set_string_member (entry, "subject", tala_stmt_text (stmt, 0));
       json_object_set_string_member (entry, "status", status);
-      json_array_add_object_element (unmet, entry);
-      g_string_append_printf (text, "%s%s (%s)", text->len ? ", " : "",
-                              tala_stmt_text (stmt, 0), status);
+      if (all != NULL)
+        json_array_add_object_element (all, json_object_ref (entry));
+      if (!met && unmet != NULL)
+        json_array_add_object_element (unmet, json_object_ref (entry));
+      json_object_unref (entry);
     }
-  if (rc < 0)
+  return rc == SQLITE_DONE;
+}
+
+/* D-E1 as a check of subject.enroll: every unmet prerequisite is listed. */
+static gboolean
+check_prerequisites (TalaCtx     *ctx,
+                     TalaTakeRef *ref,
+                     GError     **error)
+{
+  g_autoptr(JsonArray) unmet = json_array_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  JsonObject *details;
+
+  if (!_tala_prerequisites (ctx->ledger, ref->student_id, ref->subject_id, NULL, unmet, error))
     return FALSE;
   if (json_array_get_length (unmet) == 0)
     return TRUE;
+  for (guint i = 0; i < json_array_get_length (unmet); i++)
+    {
+      JsonObject *e = json_array_get_object_element (unmet, i);
+
+      g_string_append_printf (text, "%s%s (%s)", i ? ", " : "",
+                              json_object_get_string_member (e, "subject"),
+                              json_object_get_string_member (e, "status"));
+    }
   details = json_object_new ();
   json_object_set_array_member (details, "unmet", json_array_ref (unmet));
   return tala_reject (ctx, error, "prerequisite_not_met", details, "%s requires %s",

@@ -213,6 +213,57 @@ char        *tala_ledger_enrollment_semester (TalaLedger *self,
                                               gint64      enrollment_id,
                                               GError    **error);
 
+/* Reads of the REST API's lists and the original's integer ids
+ * (ledger-people.c). */
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *tala_ledger_student_enrollments (TalaLedger *self,
+                                              const char *student,
+                                              guint       offset,
+                                              guint       limit,
+                                              gint64     *count,
+                                              GError    **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *tala_ledger_programs     (TalaLedger   *self,
+                                       guint         offset,
+                                       guint         limit,
+                                       gint64       *count,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_program      (TalaLedger   *self,
+                                       const char   *program,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *tala_ledger_program_subjects (TalaLedger *self,
+                                           const char *program,
+                                           GError    **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *tala_ledger_notifications (TalaLedger  *self,
+                                        const char  *username,
+                                        guint        offset,
+                                        guint        limit,
+                                        gint64      *count,
+                                        GError     **error);
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_ledger_subject_code (TalaLedger   *self,
+                                       gint64        subject_id,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_ledger_section_code (TalaLedger   *self,
+                                       const char   *semester,
+                                       gint64        section_id,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_ledger_take_uuid    (TalaLedger   *self,
+                                       const char   *student,
+                                       const char   *semester,
+                                       gint64        take_id,
+                                       GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *tala_ledger_available_subjects (TalaLedger *self,
+                                             const char *student,
+                                             const char *semester,
+                                             GError    **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TalaLedger, tala_ledger_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TalaBatch, tala_batch_free)
 

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "hub-server.h"
@@ -614,14 +615,20 @@ test_openapi (ServerFixture *fx,
     { "get", "/api/v1/student/profile/me/" },
     { "get", "/api/v1/student/profile/" },
     { "get", "/api/v1/student/profile/{id}/" },
+    { "get", "/api/v1/student/enrollment/" },
     { "get", "/api/v1/student/enrollment/{id}/" },
     { "get", "/api/v1/student/enrollment/{id}/subjects/" },
+    { "get", "/api/v1/student/enrollment/{id}/available_subjects/" },
     { "post", "/api/v1/student/enrollment/{id}/enroll_subject/" },
     { "post", "/api/v1/student/enrollment/{id}/drop_subject/" },
     { "get", "/api/v1/student/enrollment/{id}/payment_status/" },
     { "get", "/api/v1/student/enrollment/{id}/exam_permit/" },
     { "get", "/api/v1/student/enrollment/{id}/exam_permits/" },
     { "get", "/api/v1/student/enrollment/{id}/transcript/" },
+    { "get", "/api/v1/student/notifications/" },
+    { "get", "/api/v1/public/programs/" },
+    { "get", "/api/v1/public/programs/{id}/" },
+    { "get", "/api/v1/public/programs/{id}/subjects/" },
     { "post", "/api/v1/public/enrollment/new_student/" },
   };
   g_autofree char *student = login (fx, "2025-00001", "student-pass");
@@ -731,6 +738,14 @@ test_student_enroll_drop (ServerFixture *fx,
   g_auto(Reply) dropped = { 0 };
   g_auto(Reply) twice = { 0 };
   g_auto(Reply) after = { 0 };
+  g_auto(Reply) int_mismatch = { 0 };
+  g_auto(Reply) int_no_section = { 0 };
+  g_auto(Reply) int_enrolled = { 0 };
+  g_auto(Reply) int_not_take = { 0 };
+  g_auto(Reply) int_dropped_before = { 0 };
+  g_auto(Reply) int_drop = { 0 };
+  g_autoptr(JsonObject) int_take = NULL;
+  g_autoptr(JsonObject) int_dropped = NULL;
   g_autoptr(JsonArray) subjects = NULL;
   g_autoptr(JsonArray) rest = NULL;
   g_autoptr(JsonArray) empty = NULL;
@@ -761,8 +776,8 @@ test_student_enroll_drop (ServerFixture *fx,
                    "{\"subject_id\":\"CS102\",\"override_schedule_conflict\":true,"
                    "\"conflict_reason\":\"please\"}");
   assert_error (&override, 403, "forbidden");
-  integer = call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":7}");
-  assert_error (&integer, 400, "invalid_args");
+  integer = call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":77}");
+  assert_error (&integer, 400, "unknown_subject");
   unknown = call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":\"NOPE1\"}");
   assert_error (&unknown, 400, "unknown_subject");
   mismatch = call (fx, "POST", ENR "enroll_subject/", student,
@@ -798,6 +813,33 @@ test_student_enroll_drop (ServerFixture *fx,
   after = call (fx, "GET", ENR "subjects/", student, NULL);
   rest = reply_array (&after);
   g_assert_cmpuint (json_array_get_length (rest), ==, 0);
+
+  /* The original's integer ids (ops.md §5): F0's subjects 1–6 are CS101,
+   * CS102, CS103, CS201, THS25, OJT21 and its sections 1–4 CS101-A,
+   * CS102-A, CS103-A, OJT21-A; the takes are numbered 1 (CS101) and on. */
+  int_mismatch = call (fx, "POST", ENR "enroll_subject/", student,
+                       "{\"subject_id\":2,\"section_id\":1}");
+  assert_error (&int_mismatch, 400, "section_mismatch");
+  int_no_section = call (fx, "POST", ENR "enroll_subject/", student,
+                         "{\"subject_id\":2,\"section_id\":999}");
+  assert_error (&int_no_section, 400, "section_mismatch");
+  int_enrolled = call (fx, "POST", ENR "enroll_subject/", student,
+                       "{\"subject_id\":2,\"section_id\":2}");
+  g_assert_cmpuint (int_enrolled.status, ==, 201);
+  int_take = reply_object (&int_enrolled);
+  g_assert_cmpstr (json_object_get_string_member (int_take, "subject"), ==, "CS102");
+  g_assert_cmpstr (json_object_get_string_member (int_take, "section"), ==, "CS102-A");
+  int_not_take = call (fx, "POST", ENR "drop_subject/", student,
+                       "{\"subject_enrollment_id\":999}");
+  assert_error (&int_not_take, 404, "not_found");
+  int_dropped_before = call (fx, "POST", ENR "drop_subject/", student,
+                             "{\"subject_enrollment_id\":1}");
+  assert_error (&int_dropped_before, 400, "already_dropped");
+  int_drop = call (fx, "POST", ENR "drop_subject/", student, "{\"subject_enrollment_id\":2}");
+  g_assert_cmpuint (int_drop.status, ==, 200);
+  int_dropped = reply_object (&int_drop);
+  g_assert_cmpstr (json_object_get_string_member (int_dropped, "message"), ==,
+                   "Successfully dropped CS102");
 }
 
 static void
@@ -887,7 +929,311 @@ test_student_reads (ServerFixture *fx,
   assert_error (&other_id, 404, "not_found");
 }
 
+/* S2: the caller's enrollments as the original's paginated list. */
+static void
+test_student_enrollment_list (ServerFixture *fx,
+                              gconstpointer  data)
+{
+  g_autofree char *student = NULL;
+  g_autofree char *cashier = NULL;
+  g_auto(Reply) list = { 0 };
+  g_auto(Reply) page1 = { 0 };
+  g_auto(Reply) page2 = { 0 };
+  g_auto(Reply) bad_page = { 0 };
+  g_auto(Reply) not_student = { 0 };
+  g_autoptr(JsonObject) l = NULL;
+  JsonObject *e;
+
+  open_enrollment (fx);
+  student = login (fx, "2025-00001", "student-pass");
+  cashier = login (fx, "cashier1", "cashier-pass");
+  list = call (fx, "GET", "/api/v1/student/enrollment/", student, NULL);
+  g_assert_cmpuint (list.status, ==, 200);
+  l = reply_object (&list);
+  g_assert_cmpint (json_object_get_int_member (l, "count"), ==, 1);
+  g_assert_true (json_object_get_null_member (l, "next"));
+  g_assert_true (json_object_get_null_member (l, "previous"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (l, "results")), ==, 1);
+  e = json_array_get_object_element (json_object_get_array_member (l, "results"), 0);
+  g_assert_cmpint (json_object_get_int_member (e, "id"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (e, "semester"), ==, "2025-FIRST");
+  g_assert_cmpstr (json_object_get_string_member (e, "start_date"), ==, "2025-06-02");
+  g_assert_cmpint (json_object_get_int_member (e, "total_units"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (e, "total_due"), ==, "60000.00");
+  g_assert_cmpstr (json_object_get_string_member (e, "total_paid"), ==, "10000.00");
+  g_assert_cmpstr (json_object_get_string_member (e, "balance"), ==, "50000.00");
+  page1 = call (fx, "GET", "/api/v1/student/enrollment/?page=1", student, NULL);
+  g_assert_cmpstr (page1.body, ==, list.body);
+  page2 = call (fx, "GET", "/api/v1/student/enrollment/?page=2", student, NULL);
+  assert_error (&page2, 404, "not_found");
+  bad_page = call (fx, "GET", "/api/v1/student/enrollment/?page=x", student, NULL);
+  assert_error (&bad_page, 404, "not_found");
+  not_student = call (fx, "GET", "/api/v1/student/enrollment/", cashier, NULL);
+  assert_error (&not_student, 403, "forbidden");
+}
+
+static JsonObject *
+find_code (JsonArray  *subjects,
+           const char *code)
+{
+  for (guint i = 0; i < json_array_get_length (subjects); i++)
+    {
+      JsonObject *s = json_array_get_object_element (subjects, i);
+
+      if (g_strcmp0 (json_object_get_string_member (s, "code"), code) == 0)
+        return s;
+    }
+  return NULL;
+}
+
+/* S4: subjects with a section this semester, not taken, each with its
+ * sections and the status of each prerequisite. */
+static void
+test_student_available_subjects (ServerFixture *fx,
+                                 gconstpointer  data)
+{
+  g_autofree char *student = NULL;
+  g_autofree char *registrar = NULL;
+  g_auto(Reply) section = { 0 };
+  g_auto(Reply) before = { 0 };
+  g_auto(Reply) enrolled = { 0 };
+  g_auto(Reply) after = { 0 };
+  g_auto(Reply) other = { 0 };
+  g_autoptr(JsonArray) b = NULL;
+  g_autoptr(JsonArray) a = NULL;
+  JsonObject *cs101, *cs201, *pre;
+  JsonArray *sections;
+
+  open_enrollment (fx);
+  registrar = login (fx, "registrar1", "registrar-pass");
+  section = call (fx, "POST", "/api/v1/ops/", registrar,
+                  "{\"kind\":\"catalog.section.put\",\"args\":{\"semester\":\"2025-FIRST\","
+                  "\"code\":\"CS201-A\",\"subject\":\"CS201\",\"capacity\":30,"
+                  "\"slots\":[{\"day\":\"THU\",\"start\":\"08:00\",\"end\":\"09:30\"}]}}");
+  g_assert_cmpuint (section.status, ==, 200);
+  student = login (fx, "2025-00001", "student-pass");
+  before = call (fx, "GET", ENR "available_subjects/", student, NULL);
+  g_assert_cmpuint (before.status, ==, 200);
+  b = reply_array (&before);
+  /* CS101, CS102, CS103, CS201, OJT21; THS25 has no section. */
+  g_assert_cmpuint (json_array_get_length (b), ==, 5);
+  g_assert_null (find_code (b, "THS25"));
+  cs101 = find_code (b, "CS101");
+  g_assert_nonnull (cs101);
+  g_assert_cmpint (json_object_get_int_member (cs101, "units"), ==, 3);
+  sections = json_object_get_array_member (cs101, "sections");
+  g_assert_cmpuint (json_array_get_length (sections), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (sections, 0),
+                                                  "section"), ==, "CS101-A");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (cs101,
+                                                                         "prerequisites")), ==, 0);
+  cs201 = find_code (b, "CS201");
+  g_assert_nonnull (cs201);
+  pre = json_array_get_object_element (json_object_get_array_member (cs201, "prerequisites"), 0);
+  g_assert_cmpstr (json_object_get_string_member (pre, "subject"), ==, "CS101");
+  g_assert_cmpstr (json_object_get_string_member (pre, "status"), ==, "NOT_TAKEN");
+  g_assert_false (json_object_get_boolean_member (cs201, "prerequisites_met"));
+  g_assert_true (json_object_get_boolean_member (cs101, "prerequisites_met"));
+
+  enrolled = call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":\"CS101\"}");
+  g_assert_cmpuint (enrolled.status, ==, 201);
+  after = call (fx, "GET", "/api/v1/student/enrollment/1/available_subjects/", student, NULL);
+  g_assert_cmpuint (after.status, ==, 200);
+  a = reply_array (&after);
+  g_assert_cmpuint (json_array_get_length (a), ==, 4);
+  g_assert_null (find_code (a, "CS101"));
+  cs201 = find_code (a, "CS201");
+  pre = json_array_get_object_element (json_object_get_array_member (cs201, "prerequisites"), 0);
+  g_assert_cmpstr (json_object_get_string_member (pre, "status"), ==, "ENROLLED");
+  /* Only PASSED or CREDITED meet a prerequisite (D-E1). */
+  g_assert_false (json_object_get_boolean_member (cs201, "prerequisites_met"));
+  other = call (fx, "GET", "/api/v1/student/enrollment/2024-FIRST/available_subjects/", student,
+                NULL);
+  assert_error (&other, 404, "not_found");
+}
+
+/* Marks the notification @id read, as the read flags are kept (ops.md
+ * §1.11: not an op), with a connection of its own. */
+static void
+mark_read (ServerFixture *fx,
+           gint64         id)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO notification_read (notification_id,"
+                                          " read_at) VALUES (%" G_GINT64_FORMAT ", 1000000)", id);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* The caller's notifications, newest first, with the read flag. */
+static void
+test_student_notifications (ServerFixture *fx,
+                            gconstpointer  data)
+{
+  g_autofree char *student = NULL;
+  g_autofree char *cashier = NULL;
+  g_auto(Reply) before = { 0 };
+  g_auto(Reply) list = { 0 };
+  g_auto(Reply) read = { 0 };
+  g_auto(Reply) page2 = { 0 };
+  g_auto(Reply) not_student = { 0 };
+  g_autoptr(JsonObject) b = NULL;
+  g_autoptr(JsonObject) l = NULL;
+  g_autoptr(JsonObject) r = NULL;
+  JsonArray *results;
+  JsonObject *first;
+  gint64 count;
+  gboolean saw_payment = FALSE;
+
+  student = login (fx, "2025-00001", "student-pass");
+  cashier = login (fx, "cashier1", "cashier-pass");
+  before = call (fx, "GET", "/api/v1/student/notifications/", student, NULL);
+  g_assert_cmpuint (before.status, ==, 200);
+  b = reply_object (&before);
+  count = json_object_get_int_member (b, "count");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (b, "results")), ==,
+                    count);
+
+  open_enrollment (fx);
+  list = call (fx, "GET", "/api/v1/student/notifications/", student, NULL);
+  g_assert_cmpuint (list.status, ==, 200);
+  l = reply_object (&list);
+  /* The payment's PAYMENT notification and its permit's (D-X2). */
+  g_assert_cmpint (json_object_get_int_member (l, "count"), >, count);
+  g_assert_true (json_object_get_null_member (l, "next"));
+  g_assert_true (json_object_get_null_member (l, "previous"));
+  results = json_object_get_array_member (l, "results");
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonObject *n = json_array_get_object_element (results, i);
+
+      if (g_strcmp0 (json_object_get_string_member (n, "notification_type"), "PAYMENT") == 0)
+        saw_payment = TRUE;
+      if (i > 0)
+        g_assert_cmpstr (json_object_get_string_member (
+                           json_array_get_object_element (results, i - 1), "created_at"), >=,
+                         json_object_get_string_member (n, "created_at"));
+    }
+  g_assert_true (saw_payment);
+  first = json_array_get_object_element (results, 0);
+  g_assert_false (json_object_get_boolean_member (first, "is_read"));
+  g_assert_true (json_object_get_null_member (first, "read_at"));
+
+  mark_read (fx, json_object_get_int_member (first, "id"));
+  read = call (fx, "GET", "/api/v1/student/notifications/", student, NULL);
+  r = reply_object (&read);
+  first = json_array_get_object_element (json_object_get_array_member (r, "results"), 0);
+  g_assert_true (json_object_get_boolean_member (first, "is_read"));
+  g_assert_cmpstr (json_object_get_string_member (first, "read_at"), ==,
+                   "1970-01-01T00:00:01Z");
+
+  page2 = call (fx, "GET", "/api/v1/student/notifications/?page=2", student, NULL);
+  assert_error (&page2, 404, "not_found");
+  not_student = call (fx, "GET", "/api/v1/student/notifications/", cashier, NULL);
+  assert_error (&not_student, 403, "forbidden");
+}
+
 /* ---- Public routes ------------------------------------------------------- */
+
+/* P1, the program detail and P2, anonymous. */
+static void
+test_public_programs (ServerFixture *fx,
+                      gconstpointer  data)
+{
+  g_auto(Reply) list = { 0 };
+  g_auto(Reply) page2 = { 0 };
+  g_auto(Reply) by_id = { 0 };
+  g_auto(Reply) by_code = { 0 };
+  g_auto(Reply) unknown = { 0 };
+  g_auto(Reply) subjects = { 0 };
+  g_auto(Reply) unknown_subjects = { 0 };
+  g_auto(Reply) full = { 0 };
+  g_auto(Reply) second = { 0 };
+  g_auto(Reply) third = { 0 };
+  g_autofree char *registrar = NULL;
+  g_autofree char *next = NULL;
+  g_autoptr(JsonObject) f = NULL;
+  g_autoptr(JsonObject) sp = NULL;
+  g_autoptr(JsonObject) l = NULL;
+  g_autoptr(JsonObject) p = NULL;
+  g_autoptr(JsonArray) s = NULL;
+  JsonObject *first, *cs201;
+  JsonArray *pre;
+
+  list = call (fx, "GET", "/api/v1/public/programs/", NULL, NULL);
+  g_assert_cmpuint (list.status, ==, 200);
+  l = reply_object (&list);
+  g_assert_cmpint (json_object_get_int_member (l, "count"), ==, 1);
+  g_assert_true (json_object_get_null_member (l, "next"));
+  g_assert_true (json_object_get_null_member (l, "previous"));
+  first = json_array_get_object_element (json_object_get_array_member (l, "results"), 0);
+  g_assert_cmpint (json_object_get_int_member (first, "id"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (first, "code"), ==, "BSCS");
+  g_assert_true (json_object_get_boolean_member (first, "is_active"));
+  g_assert_true (json_object_has_member (first, "duration_years"));
+  g_assert_true (json_object_has_member (first, "total_units_required"));
+  g_assert_true (json_object_has_member (first, "description"));
+  page2 = call (fx, "GET", "/api/v1/public/programs/?page=2", NULL, NULL);
+  assert_error (&page2, 404, "not_found");
+
+  by_id = call (fx, "GET", "/api/v1/public/programs/1/", NULL, NULL);
+  g_assert_cmpuint (by_id.status, ==, 200);
+  p = reply_object (&by_id);
+  g_assert_cmpstr (json_object_get_string_member (p, "name"), ==,
+                   "Bachelor of Science in Computer Science");
+  by_code = call (fx, "GET", "/api/v1/public/programs/BSCS/", NULL, NULL);
+  g_assert_cmpstr (by_code.body, ==, by_id.body);
+  unknown = call (fx, "GET", "/api/v1/public/programs/99/", NULL, NULL);
+  assert_error (&unknown, 404, "not_found");
+
+  subjects = call (fx, "GET", "/api/v1/public/programs/BSCS/subjects/", NULL, NULL);
+  g_assert_cmpuint (subjects.status, ==, 200);
+  s = reply_array (&subjects);
+  g_assert_cmpuint (json_array_get_length (s), ==, 6);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (s, 0), "code"),
+                   ==, "CS101");
+  cs201 = find_code (s, "CS201");
+  g_assert_nonnull (cs201);
+  g_assert_cmpint (json_object_get_int_member (cs201, "units"), ==, 3);
+  g_assert_nonnull (json_object_get_string_member (cs201, "subject_type"));
+  pre = json_object_get_array_member (cs201, "prerequisites");
+  g_assert_cmpuint (json_array_get_length (pre), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (pre, 0), ==, "CS101");
+  unknown_subjects = call (fx, "GET", "/api/v1/public/programs/NURS/subjects/", NULL, NULL);
+  assert_error (&unknown_subjects, 404, "not_found");
+
+  /* 21 programs: two pages of 20 and 1. */
+  registrar = login (fx, "registrar1", "registrar-pass");
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *op = g_strdup_printf ("{\"kind\":\"catalog.program.put\",\"args\":"
+                                             "{\"code\":\"P%02u\",\"name\":\"Program %u\"}}",
+                                             i, i);
+      g_auto(Reply) put = call (fx, "POST", "/api/v1/ops/", registrar, op);
+
+      g_assert_cmpuint (put.status, ==, 200);
+    }
+  full = call (fx, "GET", "/api/v1/public/programs/", NULL, NULL);
+  f = reply_object (&full);
+  g_assert_cmpint (json_object_get_int_member (f, "count"), ==, 21);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (f, "results")), ==, 20);
+  next = g_strdup_printf ("http://127.0.0.1:%u/api/v1/public/programs/?page=2", fx->port);
+  g_assert_cmpstr (json_object_get_string_member (f, "next"), ==, next);
+  g_assert_true (json_object_get_null_member (f, "previous"));
+  second = call (fx, "GET", "/api/v1/public/programs/?page=2", NULL, NULL);
+  g_assert_cmpuint (second.status, ==, 200);
+  sp = reply_object (&second);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (sp, "results")), ==, 1);
+  g_assert_true (json_object_get_null_member (sp, "next"));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (sp, "previous"),
+                                   "/api/v1/public/programs/?page=1"));
+  third = call (fx, "GET", "/api/v1/public/programs/?page=3", NULL, NULL);
+  assert_error (&third, 404, "not_found");
+}
+
 
 #define NEW_STUDENT "/api/v1/public/enrollment/new_student/"
 #define ANA "{\"email\":\"ana@example.org\",\"first_name\":\"Ana\",\"last_name\":\"Lim\"," \
@@ -902,6 +1248,8 @@ test_public_new_student (ServerFixture *fx,
   g_auto(Reply) duplicate = { 0 };
   g_auto(Reply) unknown = { 0 };
   g_auto(Reply) integer = { 0 };
+  g_auto(Reply) unknown_int = { 0 };
+  g_autoptr(JsonObject) by_int = NULL;
   g_auto(Reply) no_password = { 0 };
   g_auto(Reply) extra = { 0 };
   g_auto(Reply) profile = { 0 };
@@ -943,7 +1291,13 @@ test_public_new_student (ServerFixture *fx,
   integer = call (fx, "POST", NEW_STUDENT, NULL,
                   "{\"email\":\"b@example.org\",\"first_name\":\"B\",\"last_name\":\"C\","
                   "\"password\":\"pw\",\"program_id\":1}");
-  assert_error (&integer, 400, "invalid_args");
+  g_assert_cmpuint (integer.status, ==, 201);
+  by_int = reply_object (&integer);
+  g_assert_cmpstr (json_object_get_string_member (by_int, "program_code"), ==, "BSCS");
+  unknown_int = call (fx, "POST", NEW_STUDENT, NULL,
+                      "{\"email\":\"d@example.org\",\"first_name\":\"D\",\"last_name\":\"E\","
+                      "\"password\":\"pw\",\"program_id\":99}");
+  assert_error (&unknown_int, 404, "unknown_program");
   no_password = call (fx, "POST", NEW_STUDENT, NULL,
                       "{\"email\":\"b@example.org\",\"first_name\":\"B\","
                       "\"last_name\":\"C\",\"program_id\":\"BSCS\"}");
@@ -1069,6 +1423,10 @@ main (int    argc,
   ADD ("stop-in-flight", test_stop_in_flight);
   ADD ("student-enroll-drop", test_student_enroll_drop);
   ADD ("student-reads", test_student_reads);
+  ADD ("student-enrollment-list", test_student_enrollment_list);
+  ADD ("student-available-subjects", test_student_available_subjects);
+  ADD ("student-notifications", test_student_notifications);
+  ADD ("public-programs", test_public_programs);
   ADD ("public-new-student", test_public_new_student);
 #undef ADD
   g_test_add ("/hub/server/rate-limits", ServerFixture, &small_rates, fixture_setup,
