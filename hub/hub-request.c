@@ -285,3 +285,76 @@ hub_request_only_members (HubRequest         *req,
       }
   return TRUE;
 }
+
+/* ---- Pages of 20 (the original's paginated lists) ------------------------ */
+
+/* The page of `?page=` (1 when absent); 0, answered 404 as in the
+ * original, when it is not a positive integer. */
+guint
+hub_request_page_number (HubRequest *req)
+{
+  const char *page = hub_request_query (req, "page");
+  guint64 n = 0;
+
+  if (page == NULL)
+    return 1;
+  if (!g_ascii_string_to_unsigned (page, 10, 1, G_MAXUINT / HUB_PAGE_SIZE, &n, NULL))
+    {
+      hub_request_error (req, 404, "not_found", "invalid page");
+      return 0;
+    }
+  return (guint) n;
+}
+
+/* The request's absolute URL with `?page=@page`. */
+static char *
+page_url (HubRequest *req,
+          guint       page)
+{
+  GUri *uri = soup_server_message_get_uri (req->msg);
+  g_autofree char *query = g_strdup_printf ("page=%u", page);
+  g_autoptr(GUri) out = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
+                                     g_uri_get_host (uri), g_uri_get_port (uri),
+                                     g_uri_get_path (uri), query, NULL);
+
+  return g_uri_to_string (out);
+}
+
+/* Answers {count, next, previous, results} for @page; @results (taken)
+ * holds the page's rows of @count in all.  A page past the last one (but
+ * the first) is 404, as in the original. */
+void
+hub_request_reply_page (HubRequest *req,
+                        guint       page,
+                        gint64      count,
+                        JsonArray  *results)
+{
+  JsonObject *out;
+
+  if (page > 1 && (gint64) (page - 1) * HUB_PAGE_SIZE >= count)
+    {
+      json_array_unref (results);
+      hub_request_error (req, 404, "not_found", "invalid page");
+      return;
+    }
+  out = json_object_new ();
+  json_object_set_int_member (out, "count", count);
+  if ((gint64) page * HUB_PAGE_SIZE < count)
+    {
+      g_autofree char *next = page_url (req, page + 1);
+
+      json_object_set_string_member (out, "next", next);
+    }
+  else
+    json_object_set_null_member (out, "next");
+  if (page > 1)
+    {
+      g_autofree char *previous = page_url (req, page - 1);
+
+      json_object_set_string_member (out, "previous", previous);
+    }
+  else
+    json_object_set_null_member (out, "previous");
+  json_object_set_array_member (out, "results", results);
+  hub_request_reply_object (req, 200, out);
+}

@@ -23,87 +23,26 @@
 
 /* ---- P1, P2 -------------------------------------------------------------- */
 
-#define PAGE_SIZE 20
-
-/* The page of `?page=` (1 when absent); 0, answered 404 as in the
- * original, when it is not a positive integer.  (As in
- * hub-route-student.c.) */
-static guint
-page_number (HubRequest *req)
-{
-  const char *page = hub_request_query (req, "page");
-  guint64 n = 0;
-
-  if (page == NULL)
-    return 1;
-  if (!g_ascii_string_to_unsigned (page, 10, 1, G_MAXUINT / PAGE_SIZE, &n, NULL))
-    {
-      hub_request_error (req, 404, "not_found", "invalid page");
-      return 0;
-    }
-  return (guint) n;
-}
-
-/* The request's absolute URL with `?page=@page`. */
-static char *
-page_url (HubRequest *req,
-          guint       page)
-{
-  GUri *uri = soup_server_message_get_uri (req->msg);
-  g_autofree char *query = g_strdup_printf ("page=%u", page);
-  g_autoptr(GUri) out = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
-                                     g_uri_get_host (uri), g_uri_get_port (uri),
-                                     g_uri_get_path (uri), query, NULL);
-
-  return g_uri_to_string (out);
-}
-
 /* P1: the active programs, 20 a page: {count, next, previous, results};
  * a page past the last one (but the first) is 404, as in the original. */
 static void
 programs_work (HubRequest *req,
                TalaLedger *ledger)
 {
-  guint page = page_number (req);
+  guint page = hub_request_page_number (req);
   gint64 count = 0;
   g_autoptr(GError) error = NULL;
   JsonArray *results;
-  JsonObject *out;
 
   if (page == 0)
     return;
-  results = tala_ledger_programs (ledger, (page - 1) * PAGE_SIZE, PAGE_SIZE, &count, &error);
+  results = tala_ledger_programs (ledger, (page - 1) * HUB_PAGE_SIZE, HUB_PAGE_SIZE, &count, &error);
   if (results == NULL)
     {
       hub_request_ledger_error (req, error);
       return;
     }
-  if (page > 1 && (gint64) (page - 1) * PAGE_SIZE >= count)
-    {
-      json_array_unref (results);
-      hub_request_error (req, 404, "not_found", "invalid page");
-      return;
-    }
-  out = json_object_new ();
-  json_object_set_int_member (out, "count", count);
-  if ((gint64) page * PAGE_SIZE < count)
-    {
-      g_autofree char *next = page_url (req, page + 1);
-
-      json_object_set_string_member (out, "next", next);
-    }
-  else
-    json_object_set_null_member (out, "next");
-  if (page > 1)
-    {
-      g_autofree char *previous = page_url (req, page - 1);
-
-      json_object_set_string_member (out, "previous", previous);
-    }
-  else
-    json_object_set_null_member (out, "previous");
-  json_object_set_array_member (out, "results", results);
-  hub_request_reply_object (req, 200, out);
+  hub_request_reply_page (req, page, count, results);
 }
 
 /* The active program of the URL's {id} (its integer id or its code);

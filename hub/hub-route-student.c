@@ -258,80 +258,6 @@ payment_status_work (HubRequest *req,
   hub_request_reply_object (req, 200, out);
 }
 
-/* ---- Pages of 20 (the original's paginated lists) ------------------------ */
-
-#define PAGE_SIZE 20
-
-/* The page of `?page=` (1 when absent); 0, answered 404 as in the
- * original, when it is not a positive integer. */
-static guint
-page_number (HubRequest *req)
-{
-  const char *page = hub_request_query (req, "page");
-  guint64 n = 0;
-
-  if (page == NULL)
-    return 1;
-  if (!g_ascii_string_to_unsigned (page, 10, 1, G_MAXUINT / PAGE_SIZE, &n, NULL))
-    {
-      hub_request_error (req, 404, "not_found", "invalid page");
-      return 0;
-    }
-  return (guint) n;
-}
-
-/* The request's absolute URL with `?page=@page`. */
-static char *
-page_url (HubRequest *req,
-          guint       page)
-{
-  GUri *uri = soup_server_message_get_uri (req->msg);
-  g_autofree char *query = g_strdup_printf ("page=%u", page);
-  g_autoptr(GUri) out = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
-                                     g_uri_get_host (uri), g_uri_get_port (uri),
-                                     g_uri_get_path (uri), query, NULL);
-
-  return g_uri_to_string (out);
-}
-
-/* Answers {count, next, previous, results} for @page; @results (taken)
- * holds the page's rows of @count in all.  A page past the last one (but
- * the first) is 404, as in the original. */
-static void
-page_reply (HubRequest *req,
-            guint       page,
-            gint64      count,
-            JsonArray  *results)
-{
-  JsonObject *out;
-
-  if (page > 1 && (gint64) (page - 1) * PAGE_SIZE >= count)
-    {
-      json_array_unref (results);
-      hub_request_error (req, 404, "not_found", "invalid page");
-      return;
-    }
-  out = json_object_new ();
-  json_object_set_int_member (out, "count", count);
-  if ((gint64) page * PAGE_SIZE < count)
-    {
-      g_autofree char *next = page_url (req, page + 1);
-
-      json_object_set_string_member (out, "next", next);
-    }
-  else
-    json_object_set_null_member (out, "next");
-  if (page > 1)
-    {
-      g_autofree char *previous = page_url (req, page - 1);
-
-      json_object_set_string_member (out, "previous", previous);
-    }
-  else
-    json_object_set_null_member (out, "previous");
-  json_object_set_array_member (out, "results", results);
-  hub_request_reply_object (req, 200, out);
-}
 
 /* S2: the caller's enrollments, newest semester first. */
 static void
@@ -344,14 +270,14 @@ enrollment_list_work (HubRequest *req,
   g_autoptr(GError) error = NULL;
   JsonArray *results;
 
-  if (number == NULL || (page = page_number (req)) == 0)
+  if (number == NULL || (page = hub_request_page_number (req)) == 0)
     return;
-  results = tala_ledger_student_enrollments (ledger, number, (page - 1) * PAGE_SIZE, PAGE_SIZE,
+  results = tala_ledger_student_enrollments (ledger, number, (page - 1) * HUB_PAGE_SIZE, HUB_PAGE_SIZE,
                                              &count, &error);
   if (results == NULL)
     hub_request_ledger_error (req, error);
   else
-    page_reply (req, page, count, results);
+    hub_request_reply_page (req, page, count, results);
 }
 
 /* The caller's notifications, newest first, with their read flags. */
@@ -359,7 +285,7 @@ static void
 notifications_work (HubRequest *req,
                     TalaLedger *ledger)
 {
-  guint page = page_number (req);
+  guint page = hub_request_page_number (req);
   gint64 count = 0;
   g_autoptr(GError) error = NULL;
   JsonArray *results;
@@ -367,11 +293,11 @@ notifications_work (HubRequest *req,
   if (page == 0)
     return;
   results = tala_ledger_notifications (ledger, hub_request_username (req),
-                                       (page - 1) * PAGE_SIZE, PAGE_SIZE, &count, &error);
+                                       (page - 1) * HUB_PAGE_SIZE, HUB_PAGE_SIZE, &count, &error);
   if (results == NULL)
     hub_request_ledger_error (req, error);
   else
-    page_reply (req, page, count, results);
+    hub_request_reply_page (req, page, count, results);
 }
 
 /* ---- Detail, S3 ---------------------------------------------------------- */

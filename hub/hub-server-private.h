@@ -154,4 +154,13 @@ char       *hub_request_op_id     (HubRequest *req);
 gboolean    hub_normalize_amount  (JsonNode   *node,
                                    char      **out);
 
+/* Pages of the original's paginated lists: {count, next, previous, results}. */
+#define HUB_PAGE_SIZE 20
+
+guint  hub_request_page_number (HubRequest *req);
+void   hub_request_reply_page  (HubRequest *req,
+                                guint       page,
+                                gint64      count,
+                                JsonArray  *results);
+
 G_END_DECLS
