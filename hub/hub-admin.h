@@ -23,6 +23,7 @@ int tala_hub_cmd_check   (int argc, char **argv);
 int tala_hub_cmd_audit   (int argc, char **argv);
 int tala_hub_cmd_summary (int argc, char **argv);
 int tala_hub_cmd_account (int argc, char **argv);
+int tala_hub_cmd_backup  (int argc, char **argv);
 int tala_hub_main        (int argc, char **argv);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -478,4 +479,65 @@ tala_ledger_get_hub_seq (TalaLedger *self)
 
   tala_db_int (self, &seq, NULL, NULL, "SELECT coalesce(max(hub_seq), 0) FROM journal", NULL);
   return seq;
+}
+
+/**
+ * tala_ledger_backup:
+ * @path: the file to write; must not exist
+ *
+ * Writes a consistent copy of the ledger to @path while others keep
+ * working: SQLite's online backup, copying 256 pages a step and starting
+ * again when another connection writes meanwhile (WAL readers are never
+ * blocked).  The copy is then checkpointed into one self-contained file.
+ * %TALA_LEDGER_ERROR_INVALID when @path exists.  Blocks; call it off any
+ * main loop.
+ */
+gboolean
+tala_ledger_backup (TalaLedger *self,
+                    const char *path,
+                    GError    **error)
+{
+  sqlite3 *dest = NULL;
+  sqlite3_backup *backup;
+  int rc;
+
+  g_return_val_if_fail (self != NULL && path != NULL, FALSE);
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID,
+                   "%s exists; a backup never overwrites a file", path);
+      return FALSE;
+    }
+  rc = sqlite3_open_v2 (path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK)
+    goto fail;
+  backup = sqlite3_backup_init (dest, "main", self->db, "main");
+  if (backup == NULL)
+    {
+      rc = sqlite3_errcode (dest);
+      goto fail;
+    }
+  do
+    {
+      rc = sqlite3_backup_step (backup, 256);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep (5);
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish (backup);
+  if (rc != SQLITE_DONE)
+    goto fail;
+  rc = sqlite3_exec (dest, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    goto fail;
+  sqlite3_close (dest);
+  return TRUE;
+
+fail:
+  g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_DB, "backup to %s: %s", path,
+               dest ? sqlite3_errmsg (dest) : sqlite3_errstr (rc));
+  sqlite3_close (dest);
+  g_unlink (path);
+  return FALSE;
 }

@@ -66,6 +66,9 @@ gboolean     tala_ledger_set_durable  (TalaLedger   *self,
                                        gboolean      durable,
                                        GError      **error);
 gint64       tala_ledger_get_hub_seq  (TalaLedger   *self);
+gboolean     tala_ledger_backup       (TalaLedger   *self,
+                                       const char   *path,
+                                       GError      **error);
 int          tala_ledger_schema_version (void);
 
 /* Write transactions nest; only the outermost commits. */
