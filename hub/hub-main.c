@@ -31,7 +31,7 @@ static const struct
   { "summary", tala_hub_cmd_summary, "Print counts and totals of a ledger" },
   { "account", tala_hub_cmd_account, "Print a student's account" },
   { "backup",  tala_hub_cmd_backup,  "backup PATH: a consistent copy of the live ledger" },
-  { "jobs",    tala_hub_cmd_jobs,    "jobs run NAME: run one job now (--today YYYY-MM-DD)" },
+  { "jobs",    tala_hub_cmd_jobs,    "jobs run NAME|list|status|failed|retry ID: the jobs" },
   { "seed",    tala_hub_cmd_seed,    "Load the demo (--demo) or generate a college (--students N)" },
   { "user",    tala_hub_cmd_user,    "user add|passwd|disable USERNAME: staff accounts" },
   { "serve",   tala_hub_cmd_serve,   "Run the hub server (--db, --listen, --rate-*)" },

@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * `tala-hub serve [--db PATH] [--listen ADDR:PORT] [--rate-anon N]
- * [--rate-auth N]`: runs the hub server
+ * [--rate-auth N] [--no-jobs]`: runs the hub server and, unless --no-jobs,
+ * its job scheduler (hub-jobs.c),
  * until SIGTERM or SIGINT, then shuts down gracefully: stop accepting,
  * answer every request in flight, free the writer (which finishes its
  * queue) and close the ledger (checkpointing the WAL).  Exit codes: 0 after
@@ -38,6 +39,7 @@ tala_hub_cmd_serve (int    argc,
   g_autofree char *db = NULL;
   g_autofree char *listen = NULL;
   int rate_anon = 0, rate_auth = 0;
+  gboolean no_jobs = FALSE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The hub's ledger (default ./tala-hub.db)", "PATH" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
@@ -46,6 +48,8 @@ tala_hub_cmd_serve (int    argc,
       "Requests per hour per client address without a token (default 100)", "N" },
     { "rate-auth", 0, 0, G_OPTION_ARG_INT, &rate_auth,
       "Requests per hour per token (default 1000)", "N" },
+    { "no-jobs", 0, 0, G_OPTION_ARG_NONE, &no_jobs,
+      "Do not run the scheduled jobs (see `tala-hub jobs --help`)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— run the hub server");
@@ -70,15 +74,17 @@ tala_hub_cmd_serve (int    argc,
   options.rate_auth = (guint) rate_auth;
   server = tala_hub_server_new (db ? db : "tala-hub.db", &options, &error);
   if (server == NULL ||
-      !tala_hub_server_listen (server, listen ? listen : "127.0.0.1:8470", &error))
+      !tala_hub_server_listen (server, listen ? listen : "127.0.0.1:8470", &error) ||
+      (!no_jobs && !tala_hub_server_start_jobs (server, db ? db : "tala-hub.db", &error)))
     {
       g_printerr ("tala-hub: %s\n", error->message);
       return TALA_HUB_EXIT_FAILURE;
     }
-  g_message ("listening on port %u (ledger %s)", tala_hub_server_get_port (server),
-             db ? db : "tala-hub.db");
+  /* Before the line that tells a supervisor we are up. */
   term = g_unix_signal_add (SIGTERM, stop_cb, &stop);
   intr = g_unix_signal_add (SIGINT, stop_cb, &stop);
+  g_message ("listening on port %u (ledger %s)", tala_hub_server_get_port (server),
+             db ? db : "tala-hub.db");
   while (!stop)
     g_main_context_iteration (NULL, TRUE);
   g_message ("shutting down: %u requests in flight", tala_hub_server_in_flight (server));

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "hub-server-private.h"
+#include "hub-jobs.h"
 #include "hub-writer.h"
 
 #define MAX_BODY_BYTES (1024 * 1024)
@@ -50,6 +51,7 @@ struct _TalaHubServer
 
   SoupServer    *soup;
   TalaHubWriter *writer;
+  TalaHubScheduler *scheduler;  /* the jobs, or NULL (--no-jobs) */
   GThreadPool   *pool;
   GAsyncQueue   *readers;          /* TalaLedger*, one per pool thread */
   guint          n_readers;
@@ -591,6 +593,7 @@ tala_hub_server_finalize (GObject *object)
   while (self->readers != NULL && (ledger = g_async_queue_try_pop (self->readers)) != NULL)
     tala_ledger_free (ledger);
   g_clear_pointer (&self->readers, g_async_queue_unref);
+  g_clear_pointer (&self->scheduler, tala_hub_scheduler_free);
   g_clear_pointer (&self->writer, tala_hub_writer_free);
   for (guint i = 0; self->stats != NULL && i <= self->routes->len; i++)
     g_hash_table_unref (self->stats[i].by_status);
@@ -720,6 +723,7 @@ tala_hub_server_stop (TalaHubServer *self)
   GSList *listeners = soup_server_get_listeners (self->soup);
 
   self->stopping = TRUE;
+  g_clear_pointer (&self->scheduler, tala_hub_scheduler_free);
   for (GSList *l = listeners; l != NULL; l = l->next)
     g_socket_close (l->data, NULL);
   g_slist_free (listeners);
@@ -729,6 +733,100 @@ guint
 tala_hub_server_in_flight (TalaHubServer *self)
 {
   return self->n_requests;
+}
+
+/* ---- The jobs ------------------------------------------------------------ */
+
+/* One run of a job through the writer. */
+typedef struct
+{
+  TalaHubServer      *server;     /* owned ref */
+  TalaHubScheduler   *scheduler;  /* the scheduler that started it (not owned) */
+  TalaHubJobDoneFunc  done;
+  const char         *kind;       /* static */
+  gint64              now_us;
+  char               *result;     /* the canonical result envelope */
+  GError             *failure;    /* a rejection */
+} JobRun;
+
+static gboolean
+job_work (TalaLedger *ledger,
+          gpointer    data,
+          GError    **error)
+{
+  JobRun *run = data;
+  g_autoptr(JsonObject) envelope = NULL;
+
+  /* The hub clock never goes back along hub_seq (ops.md §1.8). */
+  envelope = tala_hub_job_apply (ledger, run->kind, NULL,
+                                 MAX (run->now_us, tala_ledger_get_last_applied (ledger)),
+                                 error);
+  if (envelope == NULL)
+    return FALSE;
+  run->result = tala_json_canonical_object (envelope);
+  if (g_strcmp0 (json_object_get_string_member (envelope, "status"), "applied") != 0)
+    run->failure = g_error_new (TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID,
+                                "rejected: %s", run->result);
+  return TRUE;
+}
+
+static void
+job_done (gpointer      data,
+          const GError *error)
+{
+  JobRun *run = data;
+
+  /* A scheduler freed by stop() no longer hears of its run. */
+  if (run->server->scheduler == run->scheduler)
+    run->done (run->scheduler, run->result, error ? error : run->failure);
+  g_clear_error (&run->failure);
+  g_free (run->result);
+  g_object_unref (run->server);
+  g_free (run);
+}
+
+static void
+job_run_cb (TalaHubScheduler  *scheduler,
+            const char        *name,
+            const char        *kind,
+            gint64             now_us,
+            gpointer           data,
+            TalaHubJobDoneFunc done)
+{
+  TalaHubServer *self = data;
+  JobRun *run = g_new0 (JobRun, 1);
+
+  run->server = g_object_ref (self);
+  run->scheduler = scheduler;
+  run->done = done;
+  run->kind = kind;
+  run->now_us = now_us;
+  tala_hub_writer_submit (self->writer, job_work, job_done, run);
+}
+
+/**
+ * tala_hub_server_start_jobs:
+ * @db_path: the server's ledger (the scheduler's bookkeeping connection)
+ *
+ * Starts the job scheduler (hub-jobs.c) on the thread-default main
+ * context: missed jobs run now, then each at its time, applied through the
+ * server's writer on the jobs channel.  stop() ends it.
+ */
+gboolean
+tala_hub_server_start_jobs (TalaHubServer  *self,
+                            const char     *db_path,
+                            GError        **error)
+{
+  g_autoptr(TalaHubScheduler) scheduler = NULL;
+
+  g_return_val_if_fail (self->scheduler == NULL, FALSE);
+
+  scheduler = tala_hub_scheduler_new (db_path, job_run_cb, self, error);
+  if (scheduler == NULL || !tala_hub_scheduler_load (scheduler, error))
+    return FALSE;
+  self->scheduler = g_steal_pointer (&scheduler);
+  tala_hub_scheduler_start (self->scheduler);
+  return TRUE;
 }
 
 /* ---- Metrics and the OpenAPI document ------------------------------------ */

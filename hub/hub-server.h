@@ -30,6 +30,9 @@ gboolean       tala_hub_server_listen     (TalaHubServer              *self,
                                            const char                 *address,
                                            GError                    **error);
 guint16        tala_hub_server_get_port   (TalaHubServer              *self);
+gboolean       tala_hub_server_start_jobs (TalaHubServer              *self,
+                                           const char                 *db_path,
+                                           GError                    **error);
 void           tala_hub_server_stop       (TalaHubServer              *self);
 guint          tala_hub_server_in_flight  (TalaHubServer              *self);
 

@@ -163,6 +163,48 @@ G_GNUC_WARN_UNUSED_RESULT
 char        *tala_timestamp_format    (gint64        us);
 gint64       tala_now_us              (void);
 
+/* The hub scheduler's runs and schedule; not ops (docs/jobs.md,
+ * ledger-jobruns.c). */
+typedef enum
+{
+  TALA_JOB_RUNS_ALL,
+  TALA_JOB_RUNS_LAST,
+  TALA_JOB_RUNS_FAILED,
+} TalaJobRuns;
+
+gboolean     tala_ledger_job_run_start    (TalaLedger   *self,
+                                           const char   *name,
+                                           gint64        scheduled_for,
+                                           gint64        started_at,
+                                           gint64        attempt,
+                                           gint64       *id,
+                                           GError      **error);
+gboolean     tala_ledger_job_run_finish   (TalaLedger   *self,
+                                           gint64        id,
+                                           gint64        finished_at,
+                                           gboolean      ok,
+                                           const char   *result_json,
+                                           const char   *error_text,
+                                           GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *tala_ledger_job_runs         (TalaLedger   *self,
+                                           TalaJobRuns   which,
+                                           GError      **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_job_run_get      (TalaLedger   *self,
+                                           gint64        id,
+                                           gboolean     *found,
+                                           GError      **error);
+gboolean     tala_ledger_job_next_run     (TalaLedger   *self,
+                                           const char   *name,
+                                           gint64       *next_run,
+                                           gboolean     *found,
+                                           GError      **error);
+gboolean     tala_ledger_job_set_next_run (TalaLedger   *self,
+                                           const char   *name,
+                                           gint64        next_run,
+                                           GError      **error);
+
 /* Credentials, not ops (ops.md §1.11; ledger-credentials.c). */
 G_GNUC_WARN_UNUSED_RESULT
 JsonObject  *tala_ledger_user         (TalaLedger   *self,
