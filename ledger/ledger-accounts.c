@@ -262,10 +262,12 @@ buckets_json (TalaLedger *self,
   return rc == SQLITE_DONE ? g_steal_pointer (&out) : NULL;
 }
 
-static JsonArray *
-permits_json (TalaLedger *self,
-              gint64      enrollment_id,
-              GError    **error)
+/* An enrollment's four permits, PRELIM to FINAL: {period, month, status,
+ * code?, expires?}.  Shared by op results and account reads. */
+JsonArray *
+_tala_permits_json (TalaLedger *self,
+                    gint64      enrollment_id,
+                    GError    **error)
 {
   g_autoptr(TalaStmt) stmt = NULL;
   g_autoptr(JsonArray) out = json_array_new ();
@@ -465,7 +467,7 @@ _tala_enrollment_create (TalaCtx    *ctx,
   json_object_set_array_member (result, "buckets",
                                 buckets_json (self, account.enrollment_id, error));
   json_object_set_array_member (result, "permits",
-                                permits_json (self, account.enrollment_id, error));
+                                _tala_permits_json (self, account.enrollment_id, error));
   obj_set_money (result, "credit_carried", carried);
   obj_set_money (result, "credit", _tala_account_credit (&account));
   obj_set_money (result, "balance", _tala_account_balance (&account, account.net));

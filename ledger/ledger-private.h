@@ -445,6 +445,10 @@ gboolean    _tala_valid_uuid      (const char *s);
 gboolean    _tala_valid_semester_code (const char *s);
 TalaRole    _tala_role_from_name  (const char *name);
 
+JsonArray *_tala_permits_json (TalaLedger *self,
+                               gint64      enrollment_id,
+                               GError    **error);
+
 /* D-E1, shared by subject.enroll and the reads that show it (ledger-takes.c). */
 gboolean  _tala_prerequisites (TalaLedger *self,
                                gint64      student_id,

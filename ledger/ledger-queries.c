@@ -25,14 +25,13 @@ enrollment_json (TalaLedger *self,
   g_autoptr(JsonObject) out = json_object_new ();
   JsonArray *buckets = json_array_new ();
   JsonArray *paid_months = json_array_new ();
-  JsonArray *permits = json_array_new ();
+  JsonArray *permits;
   gint64 due = 0, paid = 0;
   gboolean month1 = FALSE;
   int rc;
 
   json_object_set_array_member (out, "buckets", buckets);
   json_object_set_array_member (out, "months_paid", paid_months);
-  json_object_set_array_member (out, "permits", permits);
   stmt = tala_db_query (self, error,
                         "SELECT s.code, e.monthly_commitment, e.credit, e.total_units"
                         " FROM enrollment e JOIN semester s ON s.id = e.semester_id WHERE e.id = :e",
@@ -77,25 +76,11 @@ enrollment_json (TalaLedger *self,
   obj_set_money (out, "balance", due - paid);
   json_object_set_boolean_member (out, "month1_paid", month1);
 
-  stmt = tala_db_query (self, error,
-                        "SELECT period, month, status, code, expires FROM permit"
-                        " WHERE enrollment_id = :e ORDER BY CASE period WHEN 'PRELIM' THEN 1"
-                        " WHEN 'MIDTERM' THEN 2 WHEN 'PREFINAL' THEN 3 ELSE 4 END",
-                        ":e", DB_INT, enrollment_id, NULL);
-  if (stmt == NULL)
+  permits = _tala_permits_json (self, enrollment_id, error);
+  if (permits == NULL)
     return NULL;
-  while ((rc = tala_db_step (self, stmt, error)) == SQLITE_ROW)
-    {
-      JsonObject *p = json_object_new ();
-
-      json_object_set_string_member (p, "period", tala_stmt_text (stmt, 0));
-      json_object_set_int_member (p, "month", tala_stmt_int (stmt, 1));
-      json_object_set_string_member (p, "status", tala_stmt_text (stmt, 2));
-      obj_set_str (p, "code", tala_stmt_text (stmt, 3));
-      obj_set_str (p, "expires", tala_stmt_text (stmt, 4));
-      json_array_add_object_element (permits, p);
-    }
-  return rc == SQLITE_DONE ? g_steal_pointer (&out) : NULL;
+  json_object_set_array_member (out, "permits", permits);
+  return g_steal_pointer (&out);
 }
 
 static JsonArray *
