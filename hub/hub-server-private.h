@@ -145,6 +145,10 @@ extern const HubRoute hub_routes_system[];
 extern const HubRoute hub_routes_cashier[];
 extern const HubRoute hub_routes_student[];
 extern const HubRoute hub_routes_public[];
+extern const HubRoute hub_routes_registrar[];
+extern const HubRoute hub_routes_professor[];
+extern const HubRoute hub_routes_catalog[];
+extern const HubRoute hub_routes_admin[];
 
 /* Helpers of the route files. */
 char       *hub_uuid_v5           (const char *namespace_uuid,

@@ -616,7 +616,8 @@ static void
 tala_hub_server_init (TalaHubServer *self)
 {
   const HubRoute *tables[] = { hub_routes_system, hub_routes_cashier, hub_routes_student,
-                               hub_routes_public };
+                               hub_routes_public, hub_routes_registrar, hub_routes_professor,
+                               hub_routes_catalog, hub_routes_admin };
 
   self->context = g_main_context_ref_thread_default ();
   self->routes = g_ptr_array_new ();

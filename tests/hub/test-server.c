@@ -16,201 +16,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "hub-server.h"
-#include "test-util.h"
-
-typedef struct
-{
-  GMainContext  *context;
-  char          *path;
-  TalaHubServer *server;
-  SoupSession   *session;
-  guint16        port;
-} ServerFixture;
-
-typedef struct
-{
-  guint               status;
-  char               *body;
-  SoupMessageHeaders *headers;
-  gboolean            done;
-} Reply;
-
-static void
-reply_clear (Reply *r)
-{
-  g_free (r->body);
-  g_clear_pointer (&r->headers, soup_message_headers_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
-
-static const char *const passwords[][2] = {
-  { "cashier1", "cashier-pass" },
-  { "registrar1", "registrar-pass" },
-  { "2025-00001", "student-pass" },
-};
-
-static void
-fixture_setup (ServerFixture *fx,
-               gconstpointer  data)
-{
-  LedgerFixture seed = { 0 };
-  TalaHubServerOptions options = { .quiet = TRUE };
-  const TalaHubServerOptions *given = data;
-  g_autoptr(GError) error = NULL;
-
-  ledger_fixture_setup (&seed, NULL);
-  test_load_f0 (&seed);
-  for (guint i = 0; i < G_N_ELEMENTS (passwords); i++)
-    {
-      tala_ledger_set_password (seed.ledger, passwords[i][0], passwords[i][1], NULL, seed.now,
-                                &error);
-      g_assert_no_error (error);
-    }
-  /* Closed, not torn down: the fixture's teardown deletes the file. */
-  fx->path = g_steal_pointer (&seed.path);
-  g_clear_pointer (&seed.ledger, tala_ledger_free);
-
-  fx->context = g_main_context_new ();
-  g_main_context_push_thread_default (fx->context);
-  if (given != NULL)
-    options = *given;
-  fx->server = tala_hub_server_new (fx->path, &options, &error);
-  g_assert_no_error (error);
-  tala_hub_server_listen (fx->server, "127.0.0.1:0", &error);
-  g_assert_no_error (error);
-  fx->port = tala_hub_server_get_port (fx->server);
-  g_assert_cmpuint (fx->port, >, 0);
-  fx->session = soup_session_new ();
-}
-
-static void
-fixture_teardown (ServerFixture *fx,
-                  gconstpointer  data)
-{
-  g_clear_object (&fx->session);
-  while (tala_hub_server_in_flight (fx->server) > 0)
-    g_main_context_iteration (fx->context, TRUE);
-  g_assert_finalize_object (fx->server);
-  while (g_main_context_iteration (fx->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (fx->context);
-  g_main_context_unref (fx->context);
-  g_free (fx->path);
-}
-
-static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Reply *r = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                               &error);
-
-  g_assert_no_error (error);
-  r->status = soup_message_get_status (msg);
-  r->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  r->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  r->done = TRUE;
-}
-
-/* Starts a request; @content_type NULL sends application/json when there
- * is a body. */
-static void
-start (ServerFixture *fx,
-       Reply         *r,
-       const char    *method,
-       const char    *path,
-       const char    *token,
-       const char    *idem_key,
-       const char    *content_type,
-       const char    *body)
-{
-  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", fx->port, path);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
-  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
-
-  g_assert_nonnull (msg);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strdup_printf ("Token %s", token);
-
-      soup_message_headers_replace (headers, "Authorization", auth);
-    }
-  if (idem_key != NULL)
-    soup_message_headers_replace (headers, "Idempotency-Key", idem_key);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, content_type ? content_type
-                                                                  : "application/json", bytes);
-    }
-  soup_session_send_and_read_async (fx->session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, r);
-}
-
-static void
-wait_for (ServerFixture *fx,
-          Reply         *r)
-{
-  while (!r->done)
-    g_main_context_iteration (fx->context, TRUE);
-}
-
-static Reply
-call (ServerFixture *fx,
-      const char    *method,
-      const char    *path,
-      const char    *token,
-      const char    *body)
-{
-  Reply r = { 0 };
-
-  start (fx, &r, method, path, token, NULL, NULL, body);
-  wait_for (fx, &r);
-  return r;
-}
-
-static JsonObject *
-reply_object (Reply *r)
-{
-  return test_parse_object (r->body);
-}
-
-static void
-assert_error (Reply      *r,
-              guint       status,
-              const char *code)
-{
-  g_autoptr(JsonObject) body = NULL;
-
-  g_assert_cmpuint (r->status, ==, status);
-  g_assert_cmpstr (soup_message_headers_get_content_type (r->headers, NULL), ==,
-                   "application/json");
-  body = reply_object (r);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (body, "error"),
-                                                  "code"), ==, code);
-}
-
-static char *
-login (ServerFixture *fx,
-       const char    *username,
-       const char    *password)
-{
-  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
-                                           username, password);
-  g_auto(Reply) r = call (fx, "POST", "/api-token-auth/", NULL, body);
-  g_autoptr(JsonObject) reply = NULL;
-
-  g_assert_cmpuint (r.status, ==, 200);
-  reply = reply_object (&r);
-  g_assert_cmpuint (strlen (json_object_get_string_member (reply, "token")), ==, 64);
-  return g_strdup (json_object_get_string_member (reply, "token"));
-}
+#include "test-hub.h"
 
 #define PAY "/api/v1/cashier/payment/record_payment/"
 #define PAYMENT_15000 "{\"student_id\":\"2025-00001\",\"amount\":\"15000\",\"method\":\"CASH\"}"
@@ -218,72 +24,72 @@ login (ServerFixture *fx,
 /* ---- Auth ---------------------------------------------------------------- */
 
 static void
-test_login (ServerFixture *fx,
+test_login (HubFixture *fx,
             gconstpointer  data)
 {
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_autofree char *by_number = login (fx, "2025-00001", "student-pass");
-  g_autofree char *by_email = login (fx, "JUAN@example.edu", "student-pass");
-  g_auto(Reply) bad = call (fx, "POST", "/api-token-auth/", NULL,
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_autofree char *by_number = hub_login (fx, "2025-00001", "student-pass");
+  g_autofree char *by_email = hub_login (fx, "JUAN@example.edu", "student-pass");
+  g_auto(HubReply) bad = hub_call (fx, "POST", "/api-token-auth/", NULL,
                             "{\"username\":\"cashier1\",\"password\":\"wrong\"}");
-  g_auto(Reply) unknown = call (fx, "POST", "/api-token-auth/", NULL,
+  g_auto(HubReply) unknown = hub_call (fx, "POST", "/api-token-auth/", NULL,
                                 "{\"username\":\"nobody\",\"password\":\"x\"}");
-  g_auto(Reply) no_pass = call (fx, "POST", "/api-token-auth/", NULL,
+  g_auto(HubReply) no_pass = hub_call (fx, "POST", "/api-token-auth/", NULL,
                                 "{\"username\":\"prof1\",\"password\":\"x\"}");
 
   g_assert_cmpstr (cashier, !=, by_number);
   g_assert_cmpstr (by_number, !=, by_email);
-  assert_error (&bad, 400, "invalid_credentials");
-  assert_error (&unknown, 400, "invalid_credentials");
-  assert_error (&no_pass, 400, "invalid_credentials");
+  hub_assert_error (&bad, 400, "invalid_credentials");
+  hub_assert_error (&unknown, 400, "invalid_credentials");
+  hub_assert_error (&no_pass, 400, "invalid_credentials");
 }
 
 static void
-test_unauthorized (ServerFixture *fx,
+test_unauthorized (HubFixture *fx,
                    gconstpointer  data)
 {
-  g_auto(Reply) none = call (fx, "GET", "/api/v1/student/profile/me/", NULL, NULL);
-  g_auto(Reply) bad = call (fx, "GET", "/api/v1/student/profile/me/",
+  g_auto(HubReply) none = hub_call (fx, "GET", "/api/v1/student/profile/me/", NULL, NULL);
+  g_auto(HubReply) bad = hub_call (fx, "GET", "/api/v1/student/profile/me/",
                             "00000000000000000000000000000000000000000000000000000000deadbeef",
                             NULL);
-  g_auto(Reply) write = call (fx, "POST", PAY, NULL, PAYMENT_15000);
+  g_auto(HubReply) write = hub_call (fx, "POST", PAY, NULL, PAYMENT_15000);
 
-  assert_error (&none, 401, "unauthorized");
-  assert_error (&bad, 401, "unauthorized");
-  assert_error (&write, 401, "unauthorized");
+  hub_assert_error (&none, 401, "unauthorized");
+  hub_assert_error (&bad, 401, "unauthorized");
+  hub_assert_error (&write, 401, "unauthorized");
 }
 
 static void
-test_forbidden (ServerFixture *fx,
+test_forbidden (HubFixture *fx,
                 gconstpointer  data)
 {
-  g_autofree char *student = login (fx, "2025-00001", "student-pass");
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_auto(Reply) a = call (fx, "GET", "/api/v1/cashier/search/search/?q=juan", student, NULL);
-  g_auto(Reply) b = call (fx, "POST", PAY, student, PAYMENT_15000);
-  g_auto(Reply) c = call (fx, "GET", "/api/v1/student/profile/me/", cashier, NULL);
+  g_autofree char *student = hub_login (fx, "2025-00001", "student-pass");
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_auto(HubReply) a = hub_call (fx, "GET", "/api/v1/cashier/search/search/?q=juan", student, NULL);
+  g_auto(HubReply) b = hub_call (fx, "POST", PAY, student, PAYMENT_15000);
+  g_auto(HubReply) c = hub_call (fx, "GET", "/api/v1/student/profile/me/", cashier, NULL);
 
-  assert_error (&a, 403, "forbidden");
-  assert_error (&b, 403, "forbidden");
-  assert_error (&c, 403, "forbidden");
+  hub_assert_error (&a, 403, "forbidden");
+  hub_assert_error (&b, 403, "forbidden");
+  hub_assert_error (&c, 403, "forbidden");
 }
 
 /* ---- Payments ------------------------------------------------------------ */
 
 static void
-test_record_payment (ServerFixture *fx,
+test_record_payment (HubFixture *fx,
                      gconstpointer  data)
 {
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_autofree char *student = login (fx, "2025-00001", "student-pass");
-  g_auto(Reply) r = call (fx, "POST", PAY, cashier, PAYMENT_15000);
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_autofree char *student = hub_login (fx, "2025-00001", "student-pass");
+  g_auto(HubReply) r = hub_call (fx, "POST", PAY, cashier, PAYMENT_15000);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) status = NULL;
   g_autofree char *receipt_path = NULL;
   JsonArray *allocation;
 
   g_assert_cmpuint (r.status, ==, 201);
-  body = reply_object (&r);
+  body = hub_reply_object (&r);
   g_assert_cmpstr (json_object_get_string_member (body, "amount"), ==, "15000.00");
   g_assert_cmpstr (json_object_get_string_member (body, "balance"), ==, "45000.00");
   g_assert_cmpstr (json_object_get_string_member (body, "student_name"), ==, "Juan Dela Cruz");
@@ -298,33 +104,33 @@ test_record_payment (ServerFixture *fx,
 
   /* The student sees it: S7 and their own receipt (C6). */
   {
-    g_auto(Reply) s7 = call (fx, "GET", "/api/v1/student/enrollment/2025-FIRST/payment_status/",
+    g_auto(HubReply) s7 = hub_call (fx, "GET", "/api/v1/student/enrollment/2025-FIRST/payment_status/",
                              student, NULL);
-    g_auto(Reply) s1 = call (fx, "GET", "/api/v1/student/profile/me/", student, NULL);
-    g_auto(Reply) c4 = call (fx, "GET", "/api/v1/cashier/payment/student/2025-00001/status/",
+    g_auto(HubReply) s1 = hub_call (fx, "GET", "/api/v1/student/profile/me/", student, NULL);
+    g_auto(HubReply) c4 = hub_call (fx, "GET", "/api/v1/cashier/payment/student/2025-00001/status/",
                              cashier, NULL);
-    g_auto(Reply) c4_unknown = call (fx, "GET",
+    g_auto(HubReply) c4_unknown = hub_call (fx, "GET",
                                      "/api/v1/cashier/payment/student/INVALID999/status/",
                                      cashier, NULL);
     g_autoptr(JsonObject) profile = NULL;
 
     g_assert_cmpuint (s7.status, ==, 200);
-    status = reply_object (&s7);
+    status = hub_reply_object (&s7);
     g_assert_true (json_object_get_boolean_member (status, "month_1_paid"));
     g_assert_cmpstr (json_object_get_string_member (status, "total_balance"), ==, "45000.00");
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (status, "months")),
                       ==, 6);
     g_assert_cmpuint (s1.status, ==, 200);
-    profile = reply_object (&s1);
+    profile = hub_reply_object (&s1);
     g_assert_cmpstr (json_object_get_string_member (profile, "student_id"), ==, "2025-00001");
     g_assert_cmpuint (c4.status, ==, 200);
-    assert_error (&c4_unknown, 404, "not_found");
+    hub_assert_error (&c4_unknown, 404, "not_found");
   }
   receipt_path = g_strdup_printf ("/api/v1/cashier/payment/%s/receipt/",
                                   json_object_get_string_member (body, "payment_id"));
   {
-    g_auto(Reply) own = call (fx, "GET", receipt_path, student, NULL);
-    g_auto(Reply) by_cashier = call (fx, "GET", receipt_path, cashier, NULL);
+    g_auto(HubReply) own = hub_call (fx, "GET", receipt_path, student, NULL);
+    g_auto(HubReply) by_cashier = hub_call (fx, "GET", receipt_path, cashier, NULL);
 
     g_assert_cmpuint (own.status, ==, 200);
     g_assert_cmpuint (by_cashier.status, ==, 200);
@@ -332,116 +138,116 @@ test_record_payment (ServerFixture *fx,
 }
 
 static void
-test_payment_errors (ServerFixture *fx,
+test_payment_errors (HubFixture *fx,
                      gconstpointer  data)
 {
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_auto(Reply) unknown = call (fx, "POST", PAY, cashier,
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_auto(HubReply) unknown = hub_call (fx, "POST", PAY, cashier,
                                 "{\"student_id\":\"INVALID999\",\"amount\":\"2500.00\","
                                 "\"method\":\"CASH\"}");
-  g_auto(Reply) amount = call (fx, "POST", PAY, cashier,
+  g_auto(HubReply) amount = hub_call (fx, "POST", PAY, cashier,
                                "{\"student_id\":\"2025-00001\",\"amount\":\"25.001\","
                                "\"method\":\"CASH\"}");
-  g_auto(Reply) method = call (fx, "POST", PAY, cashier,
+  g_auto(HubReply) method = hub_call (fx, "POST", PAY, cashier,
                                "{\"student_id\":\"2025-00001\",\"amount\":25.5,"
                                "\"method\":\"BITCOIN\"}");
-  g_auto(Reply) field = call (fx, "POST", PAY, cashier,
+  g_auto(HubReply) field = hub_call (fx, "POST", PAY, cashier,
                               "{\"student_id\":\"2025-00001\",\"amount\":\"1.00\","
                               "\"method\":\"CASH\",\"x\":1}");
-  g_auto(Reply) history = call (fx, "GET", "/api/v1/cashier/payment/student/2025-00001/history/",
+  g_auto(HubReply) history = hub_call (fx, "GET", "/api/v1/cashier/payment/student/2025-00001/history/",
                                 cashier, NULL);
 
-  assert_error (&unknown, 404, "unknown_student");
-  assert_error (&amount, 400, "invalid_amount");
-  assert_error (&method, 400, "invalid_method");
-  assert_error (&field, 400, "invalid_args");
+  hub_assert_error (&unknown, 404, "unknown_student");
+  hub_assert_error (&amount, 400, "invalid_amount");
+  hub_assert_error (&method, 400, "invalid_method");
+  hub_assert_error (&field, 400, "invalid_args");
   g_assert_cmpuint (history.status, ==, 200);
   g_assert_cmpstr (history.body, ==, "[]");
 }
 
 static void
-test_void (ServerFixture *fx,
+test_void (HubFixture *fx,
            gconstpointer  data)
 {
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_auto(Reply) paid = call (fx, "POST", PAY, cashier, PAYMENT_15000);
-  g_autoptr(JsonObject) payment = reply_object (&paid);
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_auto(HubReply) paid = hub_call (fx, "POST", PAY, cashier, PAYMENT_15000);
+  g_autoptr(JsonObject) payment = hub_reply_object (&paid);
   g_autofree char *void_path = g_strdup_printf ("/api/v1/cashier/payment/%s/void/",
                                                 json_object_get_string_member (payment,
                                                                                "receipt_number"));
-  g_auto(Reply) no_reason = call (fx, "POST", void_path, cashier, "{}");
-  g_auto(Reply) voided = call (fx, "POST", void_path, cashier, "{\"reason\":\"wrong student\"}");
-  g_auto(Reply) again = call (fx, "POST", void_path, cashier, "{\"reason\":\"again\"}");
-  g_auto(Reply) missing = call (fx, "POST", "/api/v1/cashier/payment/HUB-999999/void/", cashier,
+  g_auto(HubReply) no_reason = hub_call (fx, "POST", void_path, cashier, "{}");
+  g_auto(HubReply) voided = hub_call (fx, "POST", void_path, cashier, "{\"reason\":\"wrong student\"}");
+  g_auto(HubReply) again = hub_call (fx, "POST", void_path, cashier, "{\"reason\":\"again\"}");
+  g_auto(HubReply) missing = hub_call (fx, "POST", "/api/v1/cashier/payment/HUB-999999/void/", cashier,
                                 "{\"reason\":\"x\"}");
   g_autoptr(JsonObject) result = NULL;
 
-  assert_error (&no_reason, 400, "reason_required");
+  hub_assert_error (&no_reason, 400, "reason_required");
   g_assert_cmpuint (voided.status, ==, 201);
-  result = reply_object (&voided);
+  result = hub_reply_object (&voided);
   g_assert_cmpstr (json_object_get_string_member (result, "amount"), ==, "-15000.00");
   g_assert_cmpstr (json_object_get_string_member (result, "balance"), ==, "60000.00");
-  assert_error (&again, 400, "already_voided");
-  assert_error (&missing, 404, "not_found");
+  hub_assert_error (&again, 400, "already_voided");
+  hub_assert_error (&missing, 404, "not_found");
 }
 
 static void
-test_ops_endpoint (ServerFixture *fx,
+test_ops_endpoint (HubFixture *fx,
                    gconstpointer  data)
 {
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_auto(Reply) applied = call (fx, "POST", "/api/v1/ops/", cashier,
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_auto(HubReply) applied = hub_call (fx, "POST", "/api/v1/ops/", cashier,
                                 "{\"kind\":\"payment.record\",\"args\":{\"student\":\"2025-00001\","
                                 "\"amount\":\"100.00\",\"method\":\"CASH\"}}");
-  g_auto(Reply) job = call (fx, "POST", "/api/v1/ops/", cashier,
+  g_auto(HubReply) job = hub_call (fx, "POST", "/api/v1/ops/", cashier,
                             "{\"kind\":\"job.inc_expiry\",\"args\":{}}");
-  g_auto(Reply) not_allowed = call (fx, "POST", "/api/v1/ops/", cashier,
+  g_auto(HubReply) not_allowed = hub_call (fx, "POST", "/api/v1/ops/", cashier,
                                     "{\"kind\":\"grade.finalize\",\"args\":{\"semester\":"
                                     "\"2025-FIRST\",\"section\":\"CS101-A\"}}");
   g_autoptr(JsonObject) envelope = NULL;
 
   g_assert_cmpuint (applied.status, ==, 201);
-  envelope = reply_object (&applied);
+  envelope = hub_reply_object (&applied);
   g_assert_cmpstr (json_object_get_string_member (envelope, "status"), ==, "applied");
-  assert_error (&job, 400, "unknown_kind");
-  assert_error (&not_allowed, 403, "forbidden");
+  hub_assert_error (&job, 400, "unknown_kind");
+  hub_assert_error (&not_allowed, 403, "forbidden");
 }
 
 static void
-test_adjust_and_rejected_replay (ServerFixture *fx,
+test_adjust_and_rejected_replay (HubFixture *fx,
                                  gconstpointer  data)
 {
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_autofree char *student = login (fx, "2025-00001", "student-pass");
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_autofree char *student = hub_login (fx, "2025-00001", "student-pass");
   g_autofree char *adjust_path = NULL;
   g_autofree char *bearer = NULL;
-  g_auto(Reply) paid = call (fx, "POST", PAY, cashier, PAYMENT_15000);
-  g_auto(Reply) adjusted = { 0 };
-  g_auto(Reply) rejected = { 0 };
-  g_auto(Reply) replayed = { 0 };
-  g_auto(Reply) s7 = { 0 };
-  g_auto(Reply) other = { 0 };
-  g_autoptr(JsonObject) payment = reply_object (&paid);
+  g_auto(HubReply) paid = hub_call (fx, "POST", PAY, cashier, PAYMENT_15000);
+  g_auto(HubReply) adjusted = { 0 };
+  g_auto(HubReply) rejected = { 0 };
+  g_auto(HubReply) replayed = { 0 };
+  g_auto(HubReply) s7 = { 0 };
+  g_auto(HubReply) other = { 0 };
+  g_autoptr(JsonObject) payment = hub_reply_object (&paid);
   g_autoptr(JsonObject) result = NULL;
   g_autoptr(JsonObject) status = NULL;
   SoupMessageHeaders *headers;
 
   adjust_path = g_strdup_printf ("/api/v1/cashier/payment/%s/adjust/",
                                  json_object_get_string_member (payment, "payment_id"));
-  adjusted = call (fx, "POST", adjust_path, cashier,
+  adjusted = hub_call (fx, "POST", adjust_path, cashier,
                    "{\"amount\":\"-5000.00\",\"reason\":\"keyed twice\"}");
   g_assert_cmpuint (adjusted.status, ==, 201);
-  result = reply_object (&adjusted);
+  result = hub_reply_object (&adjusted);
   g_assert_cmpstr (json_object_get_string_member (result, "balance"), ==, "50000.00");
 
   /* A rejection under a key is stored: the replay repeats it exactly. */
-  start (fx, &rejected, "POST", adjust_path, cashier, "adj-2", NULL,
+  hub_start (fx, &rejected, "POST", adjust_path, cashier, "adj-2", NULL,
          "{\"amount\":\"-99000.00\",\"reason\":\"too much\"}");
-  wait_for (fx, &rejected);
-  start (fx, &replayed, "POST", adjust_path, cashier, "adj-2", NULL,
+  hub_wait (fx, &rejected);
+  hub_start (fx, &replayed, "POST", adjust_path, cashier, "adj-2", NULL,
          "{\"reason\":\"too much\",\"amount\":\"-99000.00\"}");
-  wait_for (fx, &replayed);
-  assert_error (&rejected, 400, "amount_exceeds_paid");
+  hub_wait (fx, &replayed);
+  hub_assert_error (&rejected, 400, "amount_exceeds_paid");
   g_assert_cmpuint (replayed.status, ==, 400);
   g_assert_cmpstr (replayed.body, ==, rejected.body);
   g_assert_cmpstr (soup_message_headers_get_one (replayed.headers, "Idempotent-Replayed"), ==,
@@ -456,37 +262,37 @@ test_adjust_and_rejected_replay (ServerFixture *fx,
 
     headers = soup_message_get_request_headers (msg);
     soup_message_headers_replace (headers, "Authorization", bearer);
-    soup_session_send_and_read_async (fx->session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &s7);
-    wait_for (fx, &s7);
+    hub_send_message (fx, &s7, msg);
+    hub_wait (fx, &s7);
   }
   g_assert_cmpuint (s7.status, ==, 200);
-  status = reply_object (&s7);
+  status = hub_reply_object (&s7);
   g_assert_cmpstr (json_object_get_string_member (status, "total_balance"), ==, "50000.00");
-  other = call (fx, "GET", "/api/v1/student/enrollment/2/payment_status/", student, NULL);
-  assert_error (&other, 404, "not_found");
+  other = hub_call (fx, "GET", "/api/v1/student/enrollment/2/payment_status/", student, NULL);
+  hub_assert_error (&other, 404, "not_found");
 }
 
 /* ---- Idempotency --------------------------------------------------------- */
 
 static void
-test_idempotency (ServerFixture *fx,
+test_idempotency (HubFixture *fx,
                   gconstpointer  data)
 {
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_auto(Reply) first = { 0 };
-  g_auto(Reply) replay = { 0 };
-  g_auto(Reply) mismatch = { 0 };
-  g_auto(Reply) history = { 0 };
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_auto(HubReply) first = { 0 };
+  g_auto(HubReply) replay = { 0 };
+  g_auto(HubReply) mismatch = { 0 };
+  g_auto(HubReply) history = { 0 };
   g_autoptr(JsonObject) h = NULL;
 
-  start (fx, &first, "POST", PAY, cashier, "pay-1", NULL, PAYMENT_15000);
-  wait_for (fx, &first);
-  start (fx, &replay, "POST", PAY, cashier, "pay-1", NULL,
+  hub_start (fx, &first, "POST", PAY, cashier, "pay-1", NULL, PAYMENT_15000);
+  hub_wait (fx, &first);
+  hub_start (fx, &replay, "POST", PAY, cashier, "pay-1", NULL,
          "{\"method\":\"CASH\",\"amount\":\"15000.00\",\"student_id\":\"2025-00001\"}");
-  wait_for (fx, &replay);
-  start (fx, &mismatch, "POST", PAY, cashier, "pay-1", NULL,
+  hub_wait (fx, &replay);
+  hub_start (fx, &mismatch, "POST", PAY, cashier, "pay-1", NULL,
          "{\"student_id\":\"2025-00001\",\"amount\":\"15001\",\"method\":\"CASH\"}");
-  wait_for (fx, &mismatch);
+  hub_wait (fx, &mismatch);
 
   g_assert_cmpuint (first.status, ==, 201);
   g_assert_cmpuint (replay.status, ==, 201);
@@ -499,35 +305,35 @@ test_idempotency (ServerFixture *fx,
    * with Python's uuid.uuid5). */
   g_assert_cmpstr (soup_message_headers_get_one (first.headers, "Tala-Op-Id"), ==,
                    "6f2d5db6-cb07-5951-890e-bf3bdbd4ed62");
-  assert_error (&mismatch, 422, "idempotency_mismatch");
+  hub_assert_error (&mismatch, 422, "idempotency_mismatch");
 
-  history = call (fx, "GET", "/api/v1/cashier/payment/student/2025-00001/status/", cashier,
+  history = hub_call (fx, "GET", "/api/v1/cashier/payment/student/2025-00001/status/", cashier,
                   NULL);
-  h = reply_object (&history);
+  h = hub_reply_object (&history);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (h, "enrollment"),
                                                   "balance"), ==, "45000.00");
 }
 
 static void
-test_idempotency_concurrent (ServerFixture *fx,
+test_idempotency_concurrent (HubFixture *fx,
                              gconstpointer  data)
 {
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_auto(Reply) a = { 0 };
-  g_auto(Reply) b = { 0 };
-  g_auto(Reply) status = { 0 };
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_auto(HubReply) a = { 0 };
+  g_auto(HubReply) b = { 0 };
+  g_auto(HubReply) status = { 0 };
   g_autoptr(JsonObject) s = NULL;
   guint applied = 0;
 
-  start (fx, &a, "POST", PAY, cashier, "same-key", NULL, PAYMENT_15000);
-  start (fx, &b, "POST", PAY, cashier, "same-key", NULL, PAYMENT_15000);
-  wait_for (fx, &a);
-  wait_for (fx, &b);
+  hub_start (fx, &a, "POST", PAY, cashier, "same-key", NULL, PAYMENT_15000);
+  hub_start (fx, &b, "POST", PAY, cashier, "same-key", NULL, PAYMENT_15000);
+  hub_wait (fx, &a);
+  hub_wait (fx, &b);
 
   /* Exactly one applied; the other waited its turn (409) or was replayed. */
   for (guint i = 0; i < 2; i++)
     {
-      Reply *r = i == 0 ? &a : &b;
+      HubReply *r = i == 0 ? &a : &b;
 
       if (r->status == 201 &&
           soup_message_headers_get_one (r->headers, "Idempotent-Replayed") == NULL)
@@ -535,13 +341,13 @@ test_idempotency_concurrent (ServerFixture *fx,
       else if (r->status == 201)
         g_assert_cmpstr (a.body, ==, b.body);
       else
-        assert_error (r, 409, "op_in_progress");
+        hub_assert_error (r, 409, "op_in_progress");
     }
   g_assert_cmpuint (applied, ==, 1);
   g_test_message ("same key at once: %u and %u", a.status, b.status);
 
-  status = call (fx, "GET", "/api/v1/cashier/payment/student/2025-00001/status/", cashier, NULL);
-  s = reply_object (&status);
+  status = hub_call (fx, "GET", "/api/v1/cashier/payment/student/2025-00001/status/", cashier, NULL);
+  s = hub_reply_object (&status);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (s, "enrollment"),
                                                   "balance"), ==, "45000.00");
 }
@@ -549,52 +355,52 @@ test_idempotency_concurrent (ServerFixture *fx,
 /* ---- Request checks ------------------------------------------------------ */
 
 static void
-test_request_checks (ServerFixture *fx,
+test_request_checks (HubFixture *fx,
                      gconstpointer  data)
 {
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
   g_autofree char *huge = g_strnfill (1024 * 1024 + 1, ' ');
-  g_auto(Reply) big = { 0 };
-  g_auto(Reply) form = { 0 };
-  g_auto(Reply) malformed = call (fx, "POST", PAY, cashier, "{\"student_id\":");
-  g_auto(Reply) array = call (fx, "POST", PAY, cashier, "[1,2]");
-  g_auto(Reply) unknown = call (fx, "GET", "/api/v1/nope/", cashier, NULL);
-  g_auto(Reply) method = call (fx, "GET", PAY, cashier, NULL);
-  g_auto(Reply) bad_key = { 0 };
+  g_auto(HubReply) big = { 0 };
+  g_auto(HubReply) form = { 0 };
+  g_auto(HubReply) malformed = hub_call (fx, "POST", PAY, cashier, "{\"student_id\":");
+  g_auto(HubReply) array = hub_call (fx, "POST", PAY, cashier, "[1,2]");
+  g_auto(HubReply) unknown = hub_call (fx, "GET", "/api/v1/nope/", cashier, NULL);
+  g_auto(HubReply) method = hub_call (fx, "GET", PAY, cashier, NULL);
+  g_auto(HubReply) bad_key = { 0 };
 
-  start (fx, &big, "POST", PAY, cashier, NULL, NULL, huge);
-  wait_for (fx, &big);
-  start (fx, &form, "POST", PAY, cashier, NULL, "application/x-www-form-urlencoded",
+  hub_start (fx, &big, "POST", PAY, cashier, NULL, NULL, huge);
+  hub_wait (fx, &big);
+  hub_start (fx, &form, "POST", PAY, cashier, NULL, "application/x-www-form-urlencoded",
          "student_id=2025-00001&amount=1.00&method=CASH");
-  wait_for (fx, &form);
-  start (fx, &bad_key, "POST", PAY, cashier, "bad key with spaces", NULL, PAYMENT_15000);
-  wait_for (fx, &bad_key);
+  hub_wait (fx, &form);
+  hub_start (fx, &bad_key, "POST", PAY, cashier, "bad key with spaces", NULL, PAYMENT_15000);
+  hub_wait (fx, &bad_key);
 
-  assert_error (&big, 413, "body_too_large");
-  assert_error (&form, 415, "unsupported_media_type");
-  assert_error (&malformed, 400, "invalid_json");
-  assert_error (&array, 400, "invalid_json");
-  assert_error (&unknown, 404, "not_found");
-  assert_error (&method, 405, "method_not_allowed");
+  hub_assert_error (&big, 413, "body_too_large");
+  hub_assert_error (&form, 415, "unsupported_media_type");
+  hub_assert_error (&malformed, 400, "invalid_json");
+  hub_assert_error (&array, 400, "invalid_json");
+  hub_assert_error (&unknown, 404, "not_found");
+  hub_assert_error (&method, 405, "method_not_allowed");
   g_assert_cmpstr (soup_message_headers_get_one (method.headers, "Allow"), ==, "POST");
-  assert_error (&bad_key, 400, "invalid_idempotency_key");
+  hub_assert_error (&bad_key, 400, "invalid_idempotency_key");
 }
 
 /* ---- Operations ---------------------------------------------------------- */
 
 static void
-test_health (ServerFixture *fx,
+test_health (HubFixture *fx,
              gconstpointer  data)
 {
-  g_auto(Reply) health = call (fx, "GET", "/healthz", NULL, NULL);
-  g_auto(Reply) ready = call (fx, "GET", "/readyz", NULL, NULL);
+  g_auto(HubReply) health = hub_call (fx, "GET", "/healthz", NULL, NULL);
+  g_auto(HubReply) ready = hub_call (fx, "GET", "/readyz", NULL, NULL);
 
   g_assert_cmpuint (health.status, ==, 200);
   g_assert_cmpuint (ready.status, ==, 200);
 }
 
 static void
-test_openapi (ServerFixture *fx,
+test_openapi (HubFixture *fx,
               gconstpointer  data)
 {
   static const char *const expected[][2] = {
@@ -631,17 +437,17 @@ test_openapi (ServerFixture *fx,
     { "get", "/api/v1/public/programs/{id}/subjects/" },
     { "post", "/api/v1/public/enrollment/new_student/" },
   };
-  g_autofree char *student = login (fx, "2025-00001", "student-pass");
-  g_auto(Reply) anon = call (fx, "GET", "/api/v1/schema/", NULL, NULL);
-  g_auto(Reply) r = call (fx, "GET", "/api/v1/schema/", student, NULL);
+  g_autofree char *student = hub_login (fx, "2025-00001", "student-pass");
+  g_auto(HubReply) anon = hub_call (fx, "GET", "/api/v1/schema/", NULL, NULL);
+  g_auto(HubReply) r = hub_call (fx, "GET", "/api/v1/schema/", student, NULL);
   g_autoptr(JsonObject) doc = NULL;
   JsonObject *paths;
   guint operations = 0;
   g_autoptr(GList) names = NULL;
 
-  assert_error (&anon, 401, "unauthorized");
+  hub_assert_error (&anon, 401, "unauthorized");
   g_assert_cmpuint (r.status, ==, 200);
-  doc = reply_object (&r);
+  doc = hub_reply_object (&r);
   g_assert_cmpstr (json_object_get_string_member (doc, "openapi"), ==, "3.0.3");
   paths = json_object_get_object_member (doc, "paths");
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
@@ -658,16 +464,16 @@ test_openapi (ServerFixture *fx,
 }
 
 static void
-test_metrics (ServerFixture *fx,
+test_metrics (HubFixture *fx,
               gconstpointer  data)
 {
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_auto(Reply) health = call (fx, "GET", "/healthz", NULL, NULL);
-  g_auto(Reply) paid = call (fx, "POST", PAY, cashier, PAYMENT_15000);
-  g_auto(Reply) bad = call (fx, "POST", PAY, cashier,
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_auto(HubReply) health = hub_call (fx, "GET", "/healthz", NULL, NULL);
+  g_auto(HubReply) paid = hub_call (fx, "POST", PAY, cashier, PAYMENT_15000);
+  g_auto(HubReply) bad = hub_call (fx, "POST", PAY, cashier,
                             "{\"student_id\":\"2025-00001\",\"amount\":\"1.00\","
                             "\"method\":\"BITCOIN\"}");
-  g_auto(Reply) r = call (fx, "GET", "/metrics", NULL, NULL);
+  g_auto(HubReply) r = hub_call (fx, "GET", "/metrics", NULL, NULL);
 
   g_assert_cmpuint (r.status, ==, 200);
   g_assert_true (g_str_has_prefix (soup_message_headers_get_content_type (r.headers, NULL),
@@ -689,16 +495,16 @@ test_metrics (ServerFixture *fx,
  * registrar, over /api/v1/ops/) and pay month 1, so that the student may
  * enroll (D-E7, month-1 check). */
 static void
-open_enrollment (ServerFixture *fx)
+open_enrollment (HubFixture *fx)
 {
-  g_autofree char *registrar = login (fx, "registrar1", "registrar-pass");
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_auto(Reply) put = call (fx, "POST", "/api/v1/ops/", registrar,
+  g_autofree char *registrar = hub_login (fx, "registrar1", "registrar-pass");
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_auto(HubReply) put = hub_call (fx, "POST", "/api/v1/ops/", registrar,
                             "{\"kind\":\"catalog.semester.put\",\"args\":{\"code\":\"2025-FIRST\","
                             "\"start_date\":\"2025-06-02\",\"end_date\":\"2099-12-31\","
                             "\"enrollment_start\":\"2025-05-26\",\"enrollment_end\":\"2099-12-31\","
                             "\"is_active\":true}}");
-  g_auto(Reply) paid = call (fx, "POST", PAY, cashier,
+  g_auto(HubReply) paid = hub_call (fx, "POST", PAY, cashier,
                              "{\"student_id\":\"2025-00001\",\"amount\":\"10000\","
                              "\"method\":\"CASH\"}");
 
@@ -707,7 +513,7 @@ open_enrollment (ServerFixture *fx)
 }
 
 static JsonArray *
-reply_array (Reply *r)
+reply_array (HubReply *r)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -719,31 +525,31 @@ reply_array (Reply *r)
 }
 
 static void
-test_student_enroll_drop (ServerFixture *fx,
+test_student_enroll_drop (HubFixture *fx,
                           gconstpointer  data)
 {
   g_autofree char *student = NULL;
   g_autofree char *drop_body = NULL;
-  g_auto(Reply) none = { 0 };
-  g_auto(Reply) enrolled = { 0 };
-  g_auto(Reply) again = { 0 };
-  g_auto(Reply) override = { 0 };
-  g_auto(Reply) integer = { 0 };
-  g_auto(Reply) unknown = { 0 };
-  g_auto(Reply) mismatch = { 0 };
-  g_auto(Reply) extra = { 0 };
-  g_auto(Reply) by_int_id = { 0 };
-  g_auto(Reply) list = { 0 };
-  g_auto(Reply) not_take = { 0 };
-  g_auto(Reply) dropped = { 0 };
-  g_auto(Reply) twice = { 0 };
-  g_auto(Reply) after = { 0 };
-  g_auto(Reply) int_mismatch = { 0 };
-  g_auto(Reply) int_no_section = { 0 };
-  g_auto(Reply) int_enrolled = { 0 };
-  g_auto(Reply) int_not_take = { 0 };
-  g_auto(Reply) int_dropped_before = { 0 };
-  g_auto(Reply) int_drop = { 0 };
+  g_auto(HubReply) none = { 0 };
+  g_auto(HubReply) enrolled = { 0 };
+  g_auto(HubReply) again = { 0 };
+  g_auto(HubReply) override = { 0 };
+  g_auto(HubReply) integer = { 0 };
+  g_auto(HubReply) unknown = { 0 };
+  g_auto(HubReply) mismatch = { 0 };
+  g_auto(HubReply) extra = { 0 };
+  g_auto(HubReply) by_int_id = { 0 };
+  g_auto(HubReply) list = { 0 };
+  g_auto(HubReply) not_take = { 0 };
+  g_auto(HubReply) dropped = { 0 };
+  g_auto(HubReply) twice = { 0 };
+  g_auto(HubReply) after = { 0 };
+  g_auto(HubReply) int_mismatch = { 0 };
+  g_auto(HubReply) int_no_section = { 0 };
+  g_auto(HubReply) int_enrolled = { 0 };
+  g_auto(HubReply) int_not_take = { 0 };
+  g_auto(HubReply) int_dropped_before = { 0 };
+  g_auto(HubReply) int_drop = { 0 };
   g_autoptr(JsonObject) int_take = NULL;
   g_autoptr(JsonObject) int_dropped = NULL;
   g_autoptr(JsonArray) subjects = NULL;
@@ -753,44 +559,44 @@ test_student_enroll_drop (ServerFixture *fx,
   g_autoptr(JsonObject) drop = NULL;
 
   open_enrollment (fx);
-  student = login (fx, "2025-00001", "student-pass");
-  none = call (fx, "GET", ENR "subjects/", student, NULL);
+  student = hub_login (fx, "2025-00001", "student-pass");
+  none = hub_call (fx, "GET", ENR "subjects/", student, NULL);
   g_assert_cmpuint (none.status, ==, 200);
   empty = reply_array (&none);
   g_assert_cmpuint (json_array_get_length (empty), ==, 0);
 
-  enrolled = call (fx, "POST", ENR "enroll_subject/", student,
+  enrolled = hub_call (fx, "POST", ENR "enroll_subject/", student,
                    "{\"subject_id\":\"CS101\",\"section_id\":\"CS101-A\","
                    "\"override_schedule_conflict\":false}");
   g_assert_cmpuint (enrolled.status, ==, 201);
-  take = reply_object (&enrolled);
+  take = hub_reply_object (&enrolled);
   g_assert_cmpstr (json_object_get_string_member (take, "subject"), ==, "CS101");
   g_assert_cmpstr (json_object_get_string_member (take, "section"), ==, "CS101-A");
   g_assert_cmpstr (json_object_get_string_member (take, "enrollment"), ==, "2025-FIRST");
   g_assert_cmpstr (json_object_get_string_member (take, "enrollment_status"), ==, "ENROLLED");
   g_assert_cmpint (json_object_get_int_member (take, "total_units"), ==, 3);
 
-  again = call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":\"CS101\"}");
-  assert_error (&again, 400, "already_enrolled");
-  override = call (fx, "POST", ENR "enroll_subject/", student,
+  again = hub_call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":\"CS101\"}");
+  hub_assert_error (&again, 400, "already_enrolled");
+  override = hub_call (fx, "POST", ENR "enroll_subject/", student,
                    "{\"subject_id\":\"CS102\",\"override_schedule_conflict\":true,"
                    "\"conflict_reason\":\"please\"}");
-  assert_error (&override, 403, "forbidden");
-  integer = call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":77}");
-  assert_error (&integer, 400, "unknown_subject");
-  unknown = call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":\"NOPE1\"}");
-  assert_error (&unknown, 400, "unknown_subject");
-  mismatch = call (fx, "POST", ENR "enroll_subject/", student,
+  hub_assert_error (&override, 403, "forbidden");
+  integer = hub_call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":77}");
+  hub_assert_error (&integer, 400, "unknown_subject");
+  unknown = hub_call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":\"NOPE1\"}");
+  hub_assert_error (&unknown, 400, "unknown_subject");
+  mismatch = hub_call (fx, "POST", ENR "enroll_subject/", student,
                    "{\"subject_id\":\"CS102\",\"section_id\":\"CS101-A\"}");
-  assert_error (&mismatch, 400, "section_mismatch");
-  extra = call (fx, "POST", ENR "enroll_subject/", student,
+  hub_assert_error (&mismatch, 400, "section_mismatch");
+  extra = hub_call (fx, "POST", ENR "enroll_subject/", student,
                 "{\"subject_id\":\"CS102\",\"student\":\"2025-00002\"}");
-  assert_error (&extra, 400, "invalid_args");
+  hub_assert_error (&extra, 400, "invalid_args");
 
   /* The original's integer id of the same enrollment. */
-  by_int_id = call (fx, "GET", "/api/v1/student/enrollment/1/subjects/", student, NULL);
+  by_int_id = hub_call (fx, "GET", "/api/v1/student/enrollment/1/subjects/", student, NULL);
   g_assert_cmpuint (by_int_id.status, ==, 200);
-  list = call (fx, "GET", ENR "subjects/", student, NULL);
+  list = hub_call (fx, "GET", ENR "subjects/", student, NULL);
   g_assert_cmpstr (list.body, ==, by_int_id.body);
   subjects = reply_array (&list);
   g_assert_cmpuint (json_array_get_length (subjects), ==, 1);
@@ -798,69 +604,69 @@ test_student_enroll_drop (ServerFixture *fx,
                                                   "subject_enrollment_id"), ==,
                    json_object_get_string_member (take, "id"));
 
-  not_take = call (fx, "POST", ENR "drop_subject/", student,
+  not_take = hub_call (fx, "POST", ENR "drop_subject/", student,
                    "{\"subject_enrollment_id\":\"00000000-0000-4000-8000-00000000dead\"}");
-  assert_error (&not_take, 404, "not_found");
+  hub_assert_error (&not_take, 404, "not_found");
   drop_body = g_strdup_printf ("{\"subject_enrollment_id\":\"%s\",\"reason\":\"schedule\"}",
                                json_object_get_string_member (take, "id"));
-  dropped = call (fx, "POST", ENR "drop_subject/", student, drop_body);
+  dropped = hub_call (fx, "POST", ENR "drop_subject/", student, drop_body);
   g_assert_cmpuint (dropped.status, ==, 200);
-  drop = reply_object (&dropped);
+  drop = hub_reply_object (&dropped);
   g_assert_cmpstr (json_object_get_string_member (drop, "message"), ==,
                    "Successfully dropped CS101");
-  twice = call (fx, "POST", ENR "drop_subject/", student, drop_body);
-  assert_error (&twice, 400, "already_dropped");
-  after = call (fx, "GET", ENR "subjects/", student, NULL);
+  twice = hub_call (fx, "POST", ENR "drop_subject/", student, drop_body);
+  hub_assert_error (&twice, 400, "already_dropped");
+  after = hub_call (fx, "GET", ENR "subjects/", student, NULL);
   rest = reply_array (&after);
   g_assert_cmpuint (json_array_get_length (rest), ==, 0);
 
   /* The original's integer ids (ops.md §5): F0's subjects 1–6 are CS101,
    * CS102, CS103, CS201, THS25, OJT21 and its sections 1–4 CS101-A,
    * CS102-A, CS103-A, OJT21-A; the takes are numbered 1 (CS101) and on. */
-  int_mismatch = call (fx, "POST", ENR "enroll_subject/", student,
+  int_mismatch = hub_call (fx, "POST", ENR "enroll_subject/", student,
                        "{\"subject_id\":2,\"section_id\":1}");
-  assert_error (&int_mismatch, 400, "section_mismatch");
-  int_no_section = call (fx, "POST", ENR "enroll_subject/", student,
+  hub_assert_error (&int_mismatch, 400, "section_mismatch");
+  int_no_section = hub_call (fx, "POST", ENR "enroll_subject/", student,
                          "{\"subject_id\":2,\"section_id\":999}");
-  assert_error (&int_no_section, 400, "section_mismatch");
-  int_enrolled = call (fx, "POST", ENR "enroll_subject/", student,
+  hub_assert_error (&int_no_section, 400, "section_mismatch");
+  int_enrolled = hub_call (fx, "POST", ENR "enroll_subject/", student,
                        "{\"subject_id\":2,\"section_id\":2}");
   g_assert_cmpuint (int_enrolled.status, ==, 201);
-  int_take = reply_object (&int_enrolled);
+  int_take = hub_reply_object (&int_enrolled);
   g_assert_cmpstr (json_object_get_string_member (int_take, "subject"), ==, "CS102");
   g_assert_cmpstr (json_object_get_string_member (int_take, "section"), ==, "CS102-A");
-  int_not_take = call (fx, "POST", ENR "drop_subject/", student,
+  int_not_take = hub_call (fx, "POST", ENR "drop_subject/", student,
                        "{\"subject_enrollment_id\":999}");
-  assert_error (&int_not_take, 404, "not_found");
-  int_dropped_before = call (fx, "POST", ENR "drop_subject/", student,
+  hub_assert_error (&int_not_take, 404, "not_found");
+  int_dropped_before = hub_call (fx, "POST", ENR "drop_subject/", student,
                              "{\"subject_enrollment_id\":1}");
-  assert_error (&int_dropped_before, 400, "already_dropped");
-  int_drop = call (fx, "POST", ENR "drop_subject/", student, "{\"subject_enrollment_id\":2}");
+  hub_assert_error (&int_dropped_before, 400, "already_dropped");
+  int_drop = hub_call (fx, "POST", ENR "drop_subject/", student, "{\"subject_enrollment_id\":2}");
   g_assert_cmpuint (int_drop.status, ==, 200);
-  int_dropped = reply_object (&int_drop);
+  int_dropped = hub_reply_object (&int_drop);
   g_assert_cmpstr (json_object_get_string_member (int_dropped, "message"), ==,
                    "Successfully dropped CS102");
 }
 
 static void
-test_student_reads (ServerFixture *fx,
+test_student_reads (HubFixture *fx,
                     gconstpointer  data)
 {
   g_autofree char *student = NULL;
   g_autofree char *cashier = NULL;
-  g_auto(Reply) detail = { 0 };
-  g_auto(Reply) permit = { 0 };
-  g_auto(Reply) permits = { 0 };
-  g_auto(Reply) transcript = { 0 };
-  g_auto(Reply) unknown = { 0 };
-  g_auto(Reply) other_int = { 0 };
-  g_auto(Reply) not_student = { 0 };
-  g_auto(Reply) anon = { 0 };
-  g_auto(Reply) list = { 0 };
-  g_auto(Reply) page2 = { 0 };
-  g_auto(Reply) mine = { 0 };
-  g_auto(Reply) by_id = { 0 };
-  g_auto(Reply) other_id = { 0 };
+  g_auto(HubReply) detail = { 0 };
+  g_auto(HubReply) permit = { 0 };
+  g_auto(HubReply) permits = { 0 };
+  g_auto(HubReply) transcript = { 0 };
+  g_auto(HubReply) unknown = { 0 };
+  g_auto(HubReply) other_int = { 0 };
+  g_auto(HubReply) not_student = { 0 };
+  g_auto(HubReply) anon = { 0 };
+  g_auto(HubReply) list = { 0 };
+  g_auto(HubReply) page2 = { 0 };
+  g_auto(HubReply) mine = { 0 };
+  g_auto(HubReply) by_id = { 0 };
+  g_auto(HubReply) other_id = { 0 };
   g_autoptr(JsonObject) l = NULL;
   g_autoptr(JsonObject) m = NULL;
   g_autofree char *by_id_path = NULL;
@@ -870,86 +676,86 @@ test_student_reads (ServerFixture *fx,
   g_autoptr(JsonObject) t = NULL;
 
   open_enrollment (fx);
-  student = login (fx, "2025-00001", "student-pass");
-  cashier = login (fx, "cashier1", "cashier-pass");
-  detail = call (fx, "GET", ENR, student, NULL);
+  student = hub_login (fx, "2025-00001", "student-pass");
+  cashier = hub_login (fx, "cashier1", "cashier-pass");
+  detail = hub_call (fx, "GET", ENR, student, NULL);
   g_assert_cmpuint (detail.status, ==, 200);
-  d = reply_object (&detail);
+  d = hub_reply_object (&detail);
   g_assert_cmpstr (json_object_get_string_member (d, "semester"), ==, "2025-FIRST");
   g_assert_cmpstr (json_object_get_string_member (d, "balance"), ==, "50000.00");
 
-  permit = call (fx, "GET", ENR "exam_permit/", student, NULL);
+  permit = hub_call (fx, "GET", ENR "exam_permit/", student, NULL);
   g_assert_cmpuint (permit.status, ==, 200);
-  p = reply_object (&permit);
+  p = hub_reply_object (&permit);
   g_assert_cmpstr (json_object_get_string_member (p, "period"), ==, "PRELIM");
   g_assert_cmpstr (json_object_get_string_member (p, "status"), ==, "UNLOCKED");
   g_assert_cmpstr (json_object_get_string_member (p, "status_display"), ==, "Unlocked");
   g_assert_cmpstr (json_object_get_string_member (p, "enrollment"), ==, "2025-FIRST");
 
-  permits = call (fx, "GET", ENR "exam_permits/", student, NULL);
+  permits = hub_call (fx, "GET", ENR "exam_permits/", student, NULL);
   g_assert_cmpuint (permits.status, ==, 200);
   all = reply_array (&permits);
   g_assert_cmpuint (json_array_get_length (all), ==, 4);
 
-  transcript = call (fx, "GET", ENR "transcript/", student, NULL);
+  transcript = hub_call (fx, "GET", ENR "transcript/", student, NULL);
   g_assert_cmpuint (transcript.status, ==, 200);
-  t = reply_object (&transcript);
+  t = hub_reply_object (&transcript);
   g_assert_nonnull (t);
 
-  unknown = call (fx, "GET", "/api/v1/student/enrollment/2024-FIRST/exam_permits/", student,
+  unknown = hub_call (fx, "GET", "/api/v1/student/enrollment/2024-FIRST/exam_permits/", student,
                   NULL);
-  assert_error (&unknown, 404, "not_found");
-  other_int = call (fx, "GET", "/api/v1/student/enrollment/999/transcript/", student, NULL);
-  assert_error (&other_int, 404, "not_found");
-  not_student = call (fx, "GET", ENR "exam_permit/", cashier, NULL);
-  assert_error (&not_student, 403, "forbidden");
-  anon = call (fx, "GET", ENR "subjects/", NULL, NULL);
-  assert_error (&anon, 401, "unauthorized");
+  hub_assert_error (&unknown, 404, "not_found");
+  other_int = hub_call (fx, "GET", "/api/v1/student/enrollment/999/transcript/", student, NULL);
+  hub_assert_error (&other_int, 404, "not_found");
+  not_student = hub_call (fx, "GET", ENR "exam_permit/", cashier, NULL);
+  hub_assert_error (&not_student, 403, "forbidden");
+  anon = hub_call (fx, "GET", ENR "subjects/", NULL, NULL);
+  hub_assert_error (&anon, 401, "unauthorized");
 
   /* The original's profile list and detail: the caller's profile only. */
-  list = call (fx, "GET", "/api/v1/student/profile/", student, NULL);
+  list = hub_call (fx, "GET", "/api/v1/student/profile/", student, NULL);
   g_assert_cmpuint (list.status, ==, 200);
-  l = reply_object (&list);
+  l = hub_reply_object (&list);
   g_assert_cmpint (json_object_get_int_member (l, "count"), ==, 1);
   g_assert_true (json_object_get_null_member (l, "next"));
   g_assert_true (json_object_get_null_member (l, "previous"));
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
                      json_object_get_array_member (l, "results"), 0), "student_id"), ==,
                    "2025-00001");
-  page2 = call (fx, "GET", "/api/v1/student/profile/?page=2", student, NULL);
-  assert_error (&page2, 404, "not_found");
-  mine = call (fx, "GET", "/api/v1/student/profile/me/", student, NULL);
-  m = reply_object (&mine);
+  page2 = hub_call (fx, "GET", "/api/v1/student/profile/?page=2", student, NULL);
+  hub_assert_error (&page2, 404, "not_found");
+  mine = hub_call (fx, "GET", "/api/v1/student/profile/me/", student, NULL);
+  m = hub_reply_object (&mine);
   by_id_path = g_strdup_printf ("/api/v1/student/profile/%" G_GINT64_FORMAT "/",
                                 json_object_get_int_member (m, "id"));
-  by_id = call (fx, "GET", by_id_path, student, NULL);
+  by_id = hub_call (fx, "GET", by_id_path, student, NULL);
   g_assert_cmpuint (by_id.status, ==, 200);
   g_assert_cmpstr (by_id.body, ==, mine.body);
-  other_id = call (fx, "GET", "/api/v1/student/profile/999/", student, NULL);
-  assert_error (&other_id, 404, "not_found");
+  other_id = hub_call (fx, "GET", "/api/v1/student/profile/999/", student, NULL);
+  hub_assert_error (&other_id, 404, "not_found");
 }
 
 /* S2: the caller's enrollments as the original's paginated list. */
 static void
-test_student_enrollment_list (ServerFixture *fx,
+test_student_enrollment_list (HubFixture *fx,
                               gconstpointer  data)
 {
   g_autofree char *student = NULL;
   g_autofree char *cashier = NULL;
-  g_auto(Reply) list = { 0 };
-  g_auto(Reply) page1 = { 0 };
-  g_auto(Reply) page2 = { 0 };
-  g_auto(Reply) bad_page = { 0 };
-  g_auto(Reply) not_student = { 0 };
+  g_auto(HubReply) list = { 0 };
+  g_auto(HubReply) page1 = { 0 };
+  g_auto(HubReply) page2 = { 0 };
+  g_auto(HubReply) bad_page = { 0 };
+  g_auto(HubReply) not_student = { 0 };
   g_autoptr(JsonObject) l = NULL;
   JsonObject *e;
 
   open_enrollment (fx);
-  student = login (fx, "2025-00001", "student-pass");
-  cashier = login (fx, "cashier1", "cashier-pass");
-  list = call (fx, "GET", "/api/v1/student/enrollment/", student, NULL);
+  student = hub_login (fx, "2025-00001", "student-pass");
+  cashier = hub_login (fx, "cashier1", "cashier-pass");
+  list = hub_call (fx, "GET", "/api/v1/student/enrollment/", student, NULL);
   g_assert_cmpuint (list.status, ==, 200);
-  l = reply_object (&list);
+  l = hub_reply_object (&list);
   g_assert_cmpint (json_object_get_int_member (l, "count"), ==, 1);
   g_assert_true (json_object_get_null_member (l, "next"));
   g_assert_true (json_object_get_null_member (l, "previous"));
@@ -962,14 +768,14 @@ test_student_enrollment_list (ServerFixture *fx,
   g_assert_cmpstr (json_object_get_string_member (e, "total_due"), ==, "60000.00");
   g_assert_cmpstr (json_object_get_string_member (e, "total_paid"), ==, "10000.00");
   g_assert_cmpstr (json_object_get_string_member (e, "balance"), ==, "50000.00");
-  page1 = call (fx, "GET", "/api/v1/student/enrollment/?page=1", student, NULL);
+  page1 = hub_call (fx, "GET", "/api/v1/student/enrollment/?page=1", student, NULL);
   g_assert_cmpstr (page1.body, ==, list.body);
-  page2 = call (fx, "GET", "/api/v1/student/enrollment/?page=2", student, NULL);
-  assert_error (&page2, 404, "not_found");
-  bad_page = call (fx, "GET", "/api/v1/student/enrollment/?page=x", student, NULL);
-  assert_error (&bad_page, 404, "not_found");
-  not_student = call (fx, "GET", "/api/v1/student/enrollment/", cashier, NULL);
-  assert_error (&not_student, 403, "forbidden");
+  page2 = hub_call (fx, "GET", "/api/v1/student/enrollment/?page=2", student, NULL);
+  hub_assert_error (&page2, 404, "not_found");
+  bad_page = hub_call (fx, "GET", "/api/v1/student/enrollment/?page=x", student, NULL);
+  hub_assert_error (&bad_page, 404, "not_found");
+  not_student = hub_call (fx, "GET", "/api/v1/student/enrollment/", cashier, NULL);
+  hub_assert_error (&not_student, 403, "forbidden");
 }
 
 static JsonObject *
@@ -989,30 +795,30 @@ find_code (JsonArray  *subjects,
 /* S4: subjects with a section this semester, not taken, each with its
  * sections and the status of each prerequisite. */
 static void
-test_student_available_subjects (ServerFixture *fx,
+test_student_available_subjects (HubFixture *fx,
                                  gconstpointer  data)
 {
   g_autofree char *student = NULL;
   g_autofree char *registrar = NULL;
-  g_auto(Reply) section = { 0 };
-  g_auto(Reply) before = { 0 };
-  g_auto(Reply) enrolled = { 0 };
-  g_auto(Reply) after = { 0 };
-  g_auto(Reply) other = { 0 };
+  g_auto(HubReply) section = { 0 };
+  g_auto(HubReply) before = { 0 };
+  g_auto(HubReply) enrolled = { 0 };
+  g_auto(HubReply) after = { 0 };
+  g_auto(HubReply) other = { 0 };
   g_autoptr(JsonArray) b = NULL;
   g_autoptr(JsonArray) a = NULL;
   JsonObject *cs101, *cs201, *pre;
   JsonArray *sections;
 
   open_enrollment (fx);
-  registrar = login (fx, "registrar1", "registrar-pass");
-  section = call (fx, "POST", "/api/v1/ops/", registrar,
+  registrar = hub_login (fx, "registrar1", "registrar-pass");
+  section = hub_call (fx, "POST", "/api/v1/ops/", registrar,
                   "{\"kind\":\"catalog.section.put\",\"args\":{\"semester\":\"2025-FIRST\","
                   "\"code\":\"CS201-A\",\"subject\":\"CS201\",\"capacity\":30,"
                   "\"slots\":[{\"day\":\"THU\",\"start\":\"08:00\",\"end\":\"09:30\"}]}}");
   g_assert_cmpuint (section.status, ==, 200);
-  student = login (fx, "2025-00001", "student-pass");
-  before = call (fx, "GET", ENR "available_subjects/", student, NULL);
+  student = hub_login (fx, "2025-00001", "student-pass");
+  before = hub_call (fx, "GET", ENR "available_subjects/", student, NULL);
   g_assert_cmpuint (before.status, ==, 200);
   b = reply_array (&before);
   /* CS101, CS102, CS103, CS201, OJT21; THS25 has no section. */
@@ -1035,9 +841,9 @@ test_student_available_subjects (ServerFixture *fx,
   g_assert_false (json_object_get_boolean_member (cs201, "prerequisites_met"));
   g_assert_true (json_object_get_boolean_member (cs101, "prerequisites_met"));
 
-  enrolled = call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":\"CS101\"}");
+  enrolled = hub_call (fx, "POST", ENR "enroll_subject/", student, "{\"subject_id\":\"CS101\"}");
   g_assert_cmpuint (enrolled.status, ==, 201);
-  after = call (fx, "GET", "/api/v1/student/enrollment/1/available_subjects/", student, NULL);
+  after = hub_call (fx, "GET", "/api/v1/student/enrollment/1/available_subjects/", student, NULL);
   g_assert_cmpuint (after.status, ==, 200);
   a = reply_array (&after);
   g_assert_cmpuint (json_array_get_length (a), ==, 4);
@@ -1047,15 +853,15 @@ test_student_available_subjects (ServerFixture *fx,
   g_assert_cmpstr (json_object_get_string_member (pre, "status"), ==, "ENROLLED");
   /* Only PASSED or CREDITED meet a prerequisite (D-E1). */
   g_assert_false (json_object_get_boolean_member (cs201, "prerequisites_met"));
-  other = call (fx, "GET", "/api/v1/student/enrollment/2024-FIRST/available_subjects/", student,
+  other = hub_call (fx, "GET", "/api/v1/student/enrollment/2024-FIRST/available_subjects/", student,
                 NULL);
-  assert_error (&other, 404, "not_found");
+  hub_assert_error (&other, 404, "not_found");
 }
 
 /* Marks the notification @id read, as the read flags are kept (ops.md
  * §1.11: not an op), with a connection of its own. */
 static void
-mark_read (ServerFixture *fx,
+mark_read (HubFixture *fx,
            gint64         id)
 {
   g_autofree char *sql = g_strdup_printf ("INSERT INTO notification_read (notification_id,"
@@ -1070,16 +876,16 @@ mark_read (ServerFixture *fx,
 
 /* The caller's notifications, newest first, with the read flag. */
 static void
-test_student_notifications (ServerFixture *fx,
+test_student_notifications (HubFixture *fx,
                             gconstpointer  data)
 {
   g_autofree char *student = NULL;
   g_autofree char *cashier = NULL;
-  g_auto(Reply) before = { 0 };
-  g_auto(Reply) list = { 0 };
-  g_auto(Reply) read = { 0 };
-  g_auto(Reply) page2 = { 0 };
-  g_auto(Reply) not_student = { 0 };
+  g_auto(HubReply) before = { 0 };
+  g_auto(HubReply) list = { 0 };
+  g_auto(HubReply) read = { 0 };
+  g_auto(HubReply) page2 = { 0 };
+  g_auto(HubReply) not_student = { 0 };
   g_autoptr(JsonObject) b = NULL;
   g_autoptr(JsonObject) l = NULL;
   g_autoptr(JsonObject) r = NULL;
@@ -1088,19 +894,19 @@ test_student_notifications (ServerFixture *fx,
   gint64 count;
   gboolean saw_payment = FALSE;
 
-  student = login (fx, "2025-00001", "student-pass");
-  cashier = login (fx, "cashier1", "cashier-pass");
-  before = call (fx, "GET", "/api/v1/student/notifications/", student, NULL);
+  student = hub_login (fx, "2025-00001", "student-pass");
+  cashier = hub_login (fx, "cashier1", "cashier-pass");
+  before = hub_call (fx, "GET", "/api/v1/student/notifications/", student, NULL);
   g_assert_cmpuint (before.status, ==, 200);
-  b = reply_object (&before);
+  b = hub_reply_object (&before);
   count = json_object_get_int_member (b, "count");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (b, "results")), ==,
                     count);
 
   open_enrollment (fx);
-  list = call (fx, "GET", "/api/v1/student/notifications/", student, NULL);
+  list = hub_call (fx, "GET", "/api/v1/student/notifications/", student, NULL);
   g_assert_cmpuint (list.status, ==, 200);
-  l = reply_object (&list);
+  l = hub_reply_object (&list);
   /* The payment's PAYMENT notification and its permit's (D-X2). */
   g_assert_cmpint (json_object_get_int_member (l, "count"), >, count);
   g_assert_true (json_object_get_null_member (l, "next"));
@@ -1123,36 +929,36 @@ test_student_notifications (ServerFixture *fx,
   g_assert_true (json_object_get_null_member (first, "read_at"));
 
   mark_read (fx, json_object_get_int_member (first, "id"));
-  read = call (fx, "GET", "/api/v1/student/notifications/", student, NULL);
-  r = reply_object (&read);
+  read = hub_call (fx, "GET", "/api/v1/student/notifications/", student, NULL);
+  r = hub_reply_object (&read);
   first = json_array_get_object_element (json_object_get_array_member (r, "results"), 0);
   g_assert_true (json_object_get_boolean_member (first, "is_read"));
   g_assert_cmpstr (json_object_get_string_member (first, "read_at"), ==,
                    "1970-01-01T00:00:01Z");
 
-  page2 = call (fx, "GET", "/api/v1/student/notifications/?page=2", student, NULL);
-  assert_error (&page2, 404, "not_found");
-  not_student = call (fx, "GET", "/api/v1/student/notifications/", cashier, NULL);
-  assert_error (&not_student, 403, "forbidden");
+  page2 = hub_call (fx, "GET", "/api/v1/student/notifications/?page=2", student, NULL);
+  hub_assert_error (&page2, 404, "not_found");
+  not_student = hub_call (fx, "GET", "/api/v1/student/notifications/", cashier, NULL);
+  hub_assert_error (&not_student, 403, "forbidden");
 }
 
 /* ---- Public routes ------------------------------------------------------- */
 
 /* P1, the program detail and P2, anonymous. */
 static void
-test_public_programs (ServerFixture *fx,
+test_public_programs (HubFixture *fx,
                       gconstpointer  data)
 {
-  g_auto(Reply) list = { 0 };
-  g_auto(Reply) page2 = { 0 };
-  g_auto(Reply) by_id = { 0 };
-  g_auto(Reply) by_code = { 0 };
-  g_auto(Reply) unknown = { 0 };
-  g_auto(Reply) subjects = { 0 };
-  g_auto(Reply) unknown_subjects = { 0 };
-  g_auto(Reply) full = { 0 };
-  g_auto(Reply) second = { 0 };
-  g_auto(Reply) third = { 0 };
+  g_auto(HubReply) list = { 0 };
+  g_auto(HubReply) page2 = { 0 };
+  g_auto(HubReply) by_id = { 0 };
+  g_auto(HubReply) by_code = { 0 };
+  g_auto(HubReply) unknown = { 0 };
+  g_auto(HubReply) subjects = { 0 };
+  g_auto(HubReply) unknown_subjects = { 0 };
+  g_auto(HubReply) full = { 0 };
+  g_auto(HubReply) second = { 0 };
+  g_auto(HubReply) third = { 0 };
   g_autofree char *registrar = NULL;
   g_autofree char *next = NULL;
   g_autoptr(JsonObject) f = NULL;
@@ -1163,9 +969,9 @@ test_public_programs (ServerFixture *fx,
   JsonObject *first, *cs201;
   JsonArray *pre;
 
-  list = call (fx, "GET", "/api/v1/public/programs/", NULL, NULL);
+  list = hub_call (fx, "GET", "/api/v1/public/programs/", NULL, NULL);
   g_assert_cmpuint (list.status, ==, 200);
-  l = reply_object (&list);
+  l = hub_reply_object (&list);
   g_assert_cmpint (json_object_get_int_member (l, "count"), ==, 1);
   g_assert_true (json_object_get_null_member (l, "next"));
   g_assert_true (json_object_get_null_member (l, "previous"));
@@ -1176,20 +982,20 @@ test_public_programs (ServerFixture *fx,
   g_assert_true (json_object_has_member (first, "duration_years"));
   g_assert_true (json_object_has_member (first, "total_units_required"));
   g_assert_true (json_object_has_member (first, "description"));
-  page2 = call (fx, "GET", "/api/v1/public/programs/?page=2", NULL, NULL);
-  assert_error (&page2, 404, "not_found");
+  page2 = hub_call (fx, "GET", "/api/v1/public/programs/?page=2", NULL, NULL);
+  hub_assert_error (&page2, 404, "not_found");
 
-  by_id = call (fx, "GET", "/api/v1/public/programs/1/", NULL, NULL);
+  by_id = hub_call (fx, "GET", "/api/v1/public/programs/1/", NULL, NULL);
   g_assert_cmpuint (by_id.status, ==, 200);
-  p = reply_object (&by_id);
+  p = hub_reply_object (&by_id);
   g_assert_cmpstr (json_object_get_string_member (p, "name"), ==,
                    "Bachelor of Science in Computer Science");
-  by_code = call (fx, "GET", "/api/v1/public/programs/BSCS/", NULL, NULL);
+  by_code = hub_call (fx, "GET", "/api/v1/public/programs/BSCS/", NULL, NULL);
   g_assert_cmpstr (by_code.body, ==, by_id.body);
-  unknown = call (fx, "GET", "/api/v1/public/programs/99/", NULL, NULL);
-  assert_error (&unknown, 404, "not_found");
+  unknown = hub_call (fx, "GET", "/api/v1/public/programs/99/", NULL, NULL);
+  hub_assert_error (&unknown, 404, "not_found");
 
-  subjects = call (fx, "GET", "/api/v1/public/programs/BSCS/subjects/", NULL, NULL);
+  subjects = hub_call (fx, "GET", "/api/v1/public/programs/BSCS/subjects/", NULL, NULL);
   g_assert_cmpuint (subjects.status, ==, 200);
   s = reply_array (&subjects);
   g_assert_cmpuint (json_array_get_length (s), ==, 6);
@@ -1202,36 +1008,36 @@ test_public_programs (ServerFixture *fx,
   pre = json_object_get_array_member (cs201, "prerequisites");
   g_assert_cmpuint (json_array_get_length (pre), ==, 1);
   g_assert_cmpstr (json_array_get_string_element (pre, 0), ==, "CS101");
-  unknown_subjects = call (fx, "GET", "/api/v1/public/programs/NURS/subjects/", NULL, NULL);
-  assert_error (&unknown_subjects, 404, "not_found");
+  unknown_subjects = hub_call (fx, "GET", "/api/v1/public/programs/NURS/subjects/", NULL, NULL);
+  hub_assert_error (&unknown_subjects, 404, "not_found");
 
   /* 21 programs: two pages of 20 and 1. */
-  registrar = login (fx, "registrar1", "registrar-pass");
+  registrar = hub_login (fx, "registrar1", "registrar-pass");
   for (guint i = 0; i < 20; i++)
     {
       g_autofree char *op = g_strdup_printf ("{\"kind\":\"catalog.program.put\",\"args\":"
                                              "{\"code\":\"P%02u\",\"name\":\"Program %u\"}}",
                                              i, i);
-      g_auto(Reply) put = call (fx, "POST", "/api/v1/ops/", registrar, op);
+      g_auto(HubReply) put = hub_call (fx, "POST", "/api/v1/ops/", registrar, op);
 
       g_assert_cmpuint (put.status, ==, 200);
     }
-  full = call (fx, "GET", "/api/v1/public/programs/", NULL, NULL);
-  f = reply_object (&full);
+  full = hub_call (fx, "GET", "/api/v1/public/programs/", NULL, NULL);
+  f = hub_reply_object (&full);
   g_assert_cmpint (json_object_get_int_member (f, "count"), ==, 21);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (f, "results")), ==, 20);
   next = g_strdup_printf ("http://127.0.0.1:%u/api/v1/public/programs/?page=2", fx->port);
   g_assert_cmpstr (json_object_get_string_member (f, "next"), ==, next);
   g_assert_true (json_object_get_null_member (f, "previous"));
-  second = call (fx, "GET", "/api/v1/public/programs/?page=2", NULL, NULL);
+  second = hub_call (fx, "GET", "/api/v1/public/programs/?page=2", NULL, NULL);
   g_assert_cmpuint (second.status, ==, 200);
-  sp = reply_object (&second);
+  sp = hub_reply_object (&second);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (sp, "results")), ==, 1);
   g_assert_true (json_object_get_null_member (sp, "next"));
   g_assert_true (g_str_has_suffix (json_object_get_string_member (sp, "previous"),
                                    "/api/v1/public/programs/?page=1"));
-  third = call (fx, "GET", "/api/v1/public/programs/?page=3", NULL, NULL);
-  assert_error (&third, 404, "not_found");
+  third = hub_call (fx, "GET", "/api/v1/public/programs/?page=3", NULL, NULL);
+  hub_assert_error (&third, 404, "not_found");
 }
 
 
@@ -1240,72 +1046,72 @@ test_public_programs (ServerFixture *fx,
             "\"password\":\"ana-secret-1\",\"program_id\":\"BSCS\"}"
 
 static void
-test_public_new_student (ServerFixture *fx,
+test_public_new_student (HubFixture *fx,
                          gconstpointer  data)
 {
-  g_auto(Reply) created = { 0 };
-  g_auto(Reply) replay = { 0 };
-  g_auto(Reply) duplicate = { 0 };
-  g_auto(Reply) unknown = { 0 };
-  g_auto(Reply) integer = { 0 };
-  g_auto(Reply) unknown_int = { 0 };
+  g_auto(HubReply) created = { 0 };
+  g_auto(HubReply) replay = { 0 };
+  g_auto(HubReply) duplicate = { 0 };
+  g_auto(HubReply) unknown = { 0 };
+  g_auto(HubReply) integer = { 0 };
+  g_auto(HubReply) unknown_int = { 0 };
   g_autoptr(JsonObject) by_int = NULL;
-  g_auto(Reply) no_password = { 0 };
-  g_auto(Reply) extra = { 0 };
-  g_auto(Reply) profile = { 0 };
+  g_auto(HubReply) no_password = { 0 };
+  g_auto(HubReply) extra = { 0 };
+  g_auto(HubReply) profile = { 0 };
   g_autoptr(JsonObject) p = NULL;
   g_autoptr(JsonObject) me = NULL;
   g_autofree char *token = NULL;
   g_autofree char *by_number = NULL;
 
-  start (fx, &created, "POST", NEW_STUDENT, NULL, "signup-1", NULL, ANA);
-  wait_for (fx, &created);
+  hub_start (fx, &created, "POST", NEW_STUDENT, NULL, "signup-1", NULL, ANA);
+  hub_wait (fx, &created);
   g_assert_cmpuint (created.status, ==, 201);
-  p = reply_object (&created);
+  p = hub_reply_object (&created);
   g_assert_cmpstr (json_object_get_string_member (p, "program_code"), ==, "BSCS");
   g_assert_cmpstr (json_object_get_string_member (p, "status"), ==, "ACTIVE");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (p, "user"),
                                                   "email"), ==, "ana@example.org");
-  start (fx, &replay, "POST", NEW_STUDENT, NULL, "signup-1", NULL, ANA);
-  wait_for (fx, &replay);
+  hub_start (fx, &replay, "POST", NEW_STUDENT, NULL, "signup-1", NULL, ANA);
+  hub_wait (fx, &replay);
   g_assert_cmpuint (replay.status, ==, 201);
   g_assert_cmpstr (soup_message_headers_get_one (replay.headers, "Idempotent-Replayed"), ==,
                    "true");
   g_assert_cmpstr (replay.body, ==, created.body);
 
   /* The password became a credential: the new student can log in. */
-  token = login (fx, "ana@example.org", "ana-secret-1");
-  by_number = login (fx, json_object_get_string_member (p, "student_id"), "ana-secret-1");
-  profile = call (fx, "GET", "/api/v1/student/profile/me/", token, NULL);
+  token = hub_login (fx, "ana@example.org", "ana-secret-1");
+  by_number = hub_login (fx, json_object_get_string_member (p, "student_id"), "ana-secret-1");
+  profile = hub_call (fx, "GET", "/api/v1/student/profile/me/", token, NULL);
   g_assert_cmpuint (profile.status, ==, 200);
-  me = reply_object (&profile);
+  me = hub_reply_object (&profile);
   g_assert_cmpstr (json_object_get_string_member (me, "student_id"), ==,
                    json_object_get_string_member (p, "student_id"));
 
-  duplicate = call (fx, "POST", NEW_STUDENT, NULL, ANA);
-  assert_error (&duplicate, 400, "duplicate_email");
-  unknown = call (fx, "POST", NEW_STUDENT, NULL,
+  duplicate = hub_call (fx, "POST", NEW_STUDENT, NULL, ANA);
+  hub_assert_error (&duplicate, 400, "duplicate_email");
+  unknown = hub_call (fx, "POST", NEW_STUDENT, NULL,
                   "{\"email\":\"b@example.org\",\"first_name\":\"B\",\"last_name\":\"C\","
                   "\"password\":\"pw\",\"program_id\":\"NURS\"}");
-  assert_error (&unknown, 404, "unknown_program");
-  integer = call (fx, "POST", NEW_STUDENT, NULL,
+  hub_assert_error (&unknown, 404, "unknown_program");
+  integer = hub_call (fx, "POST", NEW_STUDENT, NULL,
                   "{\"email\":\"b@example.org\",\"first_name\":\"B\",\"last_name\":\"C\","
                   "\"password\":\"pw\",\"program_id\":1}");
   g_assert_cmpuint (integer.status, ==, 201);
-  by_int = reply_object (&integer);
+  by_int = hub_reply_object (&integer);
   g_assert_cmpstr (json_object_get_string_member (by_int, "program_code"), ==, "BSCS");
-  unknown_int = call (fx, "POST", NEW_STUDENT, NULL,
+  unknown_int = hub_call (fx, "POST", NEW_STUDENT, NULL,
                       "{\"email\":\"d@example.org\",\"first_name\":\"D\",\"last_name\":\"E\","
                       "\"password\":\"pw\",\"program_id\":99}");
-  assert_error (&unknown_int, 404, "unknown_program");
-  no_password = call (fx, "POST", NEW_STUDENT, NULL,
+  hub_assert_error (&unknown_int, 404, "unknown_program");
+  no_password = hub_call (fx, "POST", NEW_STUDENT, NULL,
                       "{\"email\":\"b@example.org\",\"first_name\":\"B\","
                       "\"last_name\":\"C\",\"program_id\":\"BSCS\"}");
-  assert_error (&no_password, 400, "invalid_args");
-  extra = call (fx, "POST", NEW_STUDENT, NULL,
+  hub_assert_error (&no_password, 400, "invalid_args");
+  extra = hub_call (fx, "POST", NEW_STUDENT, NULL,
                 "{\"email\":\"b@example.org\",\"first_name\":\"B\",\"last_name\":\"C\","
                 "\"password\":\"pw\",\"program_id\":\"BSCS\",\"role\":\"ADMIN\"}");
-  assert_error (&extra, 400, "invalid_args");
+  hub_assert_error (&extra, 400, "invalid_args");
 }
 
 /* D-S3 with 3 requests per hour: per token when authenticated, per client
@@ -1313,49 +1119,49 @@ test_public_new_student (ServerFixture *fx,
 static const TalaHubServerOptions small_rates = { .quiet = TRUE, .rate_anon = 3, .rate_auth = 3 };
 
 static void
-test_rate_limits (ServerFixture *fx,
+test_rate_limits (HubFixture *fx,
                   gconstpointer  data)
 {
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_autofree char *registrar = login (fx, "registrar1", "registrar-pass");
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_autofree char *registrar = hub_login (fx, "registrar1", "registrar-pass");
   const char *path = "/api/v1/cashier/search/search/?q=juan";
-  g_auto(Reply) limited = { 0 };
-  g_auto(Reply) other = { 0 };
-  g_auto(Reply) anon = { 0 };
-  g_auto(Reply) anon_limited = { 0 };
-  g_auto(Reply) after_bad = { 0 };
+  g_auto(HubReply) limited = { 0 };
+  g_auto(HubReply) other = { 0 };
+  g_auto(HubReply) anon = { 0 };
+  g_auto(HubReply) anon_limited = { 0 };
+  g_auto(HubReply) after_bad = { 0 };
   gint64 retry;
 
   for (guint i = 0; i < 3; i++)
     {
-      g_auto(Reply) r = call (fx, "GET", path, cashier, NULL);
+      g_auto(HubReply) r = hub_call (fx, "GET", path, cashier, NULL);
 
       g_assert_cmpuint (r.status, ==, 200);
     }
-  limited = call (fx, "GET", path, cashier, NULL);
-  assert_error (&limited, 429, "rate_limited");
+  limited = hub_call (fx, "GET", path, cashier, NULL);
+  hub_assert_error (&limited, 429, "rate_limited");
   retry = g_ascii_strtoll (soup_message_headers_get_one (limited.headers, "Retry-After"), NULL,
                            10);
   g_assert_cmpint (retry, >, 3500);
   g_assert_cmpint (retry, <=, 3600);
   /* Another token has its own window. */
-  other = call (fx, "GET", path, registrar, NULL);
+  other = hub_call (fx, "GET", path, registrar, NULL);
   g_assert_cmpuint (other.status, ==, 200);
 
   /* Two logins were anonymous: one more passes, the next is limited. */
-  anon = call (fx, "POST", "/api-token-auth/", NULL,
+  anon = hub_call (fx, "POST", "/api-token-auth/", NULL,
                "{\"username\":\"cashier1\",\"password\":\"wrong\"}");
-  assert_error (&anon, 400, "invalid_credentials");
-  anon_limited = call (fx, "POST", "/api-token-auth/", NULL,
+  hub_assert_error (&anon, 400, "invalid_credentials");
+  anon_limited = hub_call (fx, "POST", "/api-token-auth/", NULL,
                        "{\"username\":\"cashier1\",\"password\":\"cashier-pass\"}");
-  assert_error (&anon_limited, 429, "rate_limited");
+  hub_assert_error (&anon_limited, 429, "rate_limited");
   g_assert_nonnull (soup_message_headers_get_one (anon_limited.headers, "Retry-After"));
 
   for (guint i = 0; i < 5; i++)
     {
-      g_auto(Reply) health = call (fx, "GET", "/healthz", NULL, NULL);
-      g_auto(Reply) ready = call (fx, "GET", "/readyz", NULL, NULL);
-      g_auto(Reply) metrics = call (fx, "GET", "/metrics", NULL, NULL);
+      g_auto(HubReply) health = hub_call (fx, "GET", "/healthz", NULL, NULL);
+      g_auto(HubReply) ready = hub_call (fx, "GET", "/readyz", NULL, NULL);
+      g_auto(HubReply) metrics = hub_call (fx, "GET", "/metrics", NULL, NULL);
 
       g_assert_cmpuint (health.status, ==, 200);
       g_assert_cmpuint (ready.status, ==, 200);
@@ -1367,31 +1173,31 @@ test_rate_limits (ServerFixture *fx,
   for (guint i = 0; i < 4; i++)
     {
       g_autofree char *fake = g_strdup_printf ("%064u", i);
-      g_auto(Reply) r = call (fx, "GET", path, fake, NULL);
+      g_auto(HubReply) r = hub_call (fx, "GET", path, fake, NULL);
 
       if (i < 3)
-        assert_error (&r, 401, "unauthorized");
+        hub_assert_error (&r, 401, "unauthorized");
       else
-        assert_error (&r, 429, "rate_limited");
+        hub_assert_error (&r, 429, "rate_limited");
     }
-  after_bad = call (fx, "GET", path, registrar, NULL);
-  assert_error (&after_bad, 429, "rate_limited");
+  after_bad = hub_call (fx, "GET", path, registrar, NULL);
+  hub_assert_error (&after_bad, 429, "rate_limited");
 }
 
 /* Stopping waits for nothing itself: a request already paused (in the
  * reader or writer stage) is still answered while the context runs. */
 static void
-test_stop_in_flight (ServerFixture *fx,
+test_stop_in_flight (HubFixture *fx,
                      gconstpointer  data)
 {
-  g_autofree char *cashier = login (fx, "cashier1", "cashier-pass");
-  g_auto(Reply) r = { 0 };
+  g_autofree char *cashier = hub_login (fx, "cashier1", "cashier-pass");
+  g_auto(HubReply) r = { 0 };
 
-  start (fx, &r, "POST", PAY, cashier, NULL, NULL, PAYMENT_15000);
+  hub_start (fx, &r, "POST", PAY, cashier, NULL, NULL, PAYMENT_15000);
   while (tala_hub_server_in_flight (fx->server) == 0)
     g_main_context_iteration (fx->context, TRUE);
   tala_hub_server_stop (fx->server);
-  wait_for (fx, &r);
+  hub_wait (fx, &r);
   g_assert_cmpuint (r.status, ==, 201);
   g_assert_cmpuint (tala_hub_server_in_flight (fx->server), ==, 0);
 }
@@ -1405,7 +1211,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/hub/server/" path, ServerFixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/hub/server/" path, HubFixture, NULL, hub_fixture_setup, func, hub_fixture_teardown)
   ADD ("login", test_login);
   ADD ("unauthorized", test_unauthorized);
   ADD ("forbidden", test_forbidden);
@@ -1429,8 +1235,8 @@ main (int    argc,
   ADD ("public-programs", test_public_programs);
   ADD ("public-new-student", test_public_new_student);
 #undef ADD
-  g_test_add ("/hub/server/rate-limits", ServerFixture, &small_rates, fixture_setup,
-              test_rate_limits, fixture_teardown);
+  g_test_add ("/hub/server/rate-limits", HubFixture, &small_rates, hub_fixture_setup,
+              test_rate_limits, hub_fixture_teardown);
 
   return g_test_run ();
 }
