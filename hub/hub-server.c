@@ -67,6 +67,7 @@ struct _TalaHubServer
   guint          n_requests;       /* messages paused and not answered */
   gboolean       stopping;         /* tala_hub_server_stop() was called */
   gboolean       quiet;
+  gint           refused_early;    /* bodies refused before they were read */
 };
 
 G_DEFINE_FINAL_TYPE (TalaHubServer, tala_hub_server, G_TYPE_OBJECT)
@@ -533,6 +534,96 @@ route_request (HubRequest *req)
   return FALSE;
 }
 
+/* A connection whose request was refused before its body was read: the
+ * answer is written, then whatever the client still sends is read and
+ * dropped (never kept) until it closes, so that a client that insists on
+ * sending the whole body still gets to read the 413.  At most
+ * REFUSED_DRAIN_BYTES are drained. */
+#define REFUSED_DRAIN_BYTES (64 * 1024 * 1024)
+
+typedef struct
+{
+  GIOStream *stream;
+  char      *answer;
+  gsize      drained;
+  char       buf[64 * 1024];
+} Refused;
+
+static void
+refused_closed_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+}
+
+static void
+refused_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Refused *refused = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n > 0 && refused->drained + (gsize) n <= REFUSED_DRAIN_BYTES)
+    {
+      refused->drained += (gsize) n;
+      g_input_stream_read_async (G_INPUT_STREAM (source), refused->buf, sizeof refused->buf,
+                                 G_PRIORITY_LOW, NULL, refused_read_cb, refused);
+      return;
+    }
+  g_io_stream_close_async (refused->stream, G_PRIORITY_DEFAULT, NULL, refused_closed_cb, NULL);
+  g_object_unref (refused->stream);
+  g_free (refused->answer);
+  g_free (refused);
+}
+
+static void
+refused_written_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refused *refused = user_data;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+  g_input_stream_read_async (g_io_stream_get_input_stream (refused->stream), refused->buf,
+                             sizeof refused->buf, G_PRIORITY_LOW, NULL, refused_read_cb,
+                             refused);
+}
+
+/* Runs once the headers are in, before the body is read.  A body
+ * announced as larger than the limit is refused at once: the connection
+ * is taken from libsoup (which would otherwise read and buffer the whole
+ * body first), answered 413 and closed.  A chunked body has no length up
+ * front; check_body() measures it once it is in. */
+static void
+early_cb (SoupServer        *soup,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  TalaHubServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  static const char body[] =
+    "{\"error\":{\"code\":\"body_too_large\",\"message\":\"a request body is at most 1 MiB\"}}";
+  Refused *refused;
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH ||
+      soup_message_headers_get_content_length (headers) <= MAX_BODY_BYTES)
+    return;
+  g_atomic_int_inc (&self->refused_early);
+  refused = g_new0 (Refused, 1);
+  refused->stream = soup_server_message_steal_connection (msg);
+  refused->answer = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\n"
+                                     "Content-Type: application/json\r\n"
+                                     "Content-Length: %zu\r\n"
+                                     "Connection: close\r\n\r\n%s", sizeof body - 1, body);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refused->stream),
+                                   refused->answer, strlen (refused->answer), G_PRIORITY_DEFAULT,
+                                   NULL, refused_written_cb, refused);
+}
+
 static void
 handle_cb (SoupServer        *soup,
            SoupServerMessage *msg,
@@ -669,6 +760,7 @@ tala_hub_server_new (const char                 *db_path,
   if (self->pool == NULL)
     return NULL;
   self->soup = soup_server_new ("server-header", "tala-hub/" PACKAGE_VERSION, NULL);
+  soup_server_add_early_handler (self->soup, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, handle_cb, self, NULL);
   return g_steal_pointer (&self);
 }
@@ -897,9 +989,14 @@ hub_server_metrics_text (TalaHubServer *self)
                           "# HELP tala_writer_commits_total Group commits.\n"
                           "# TYPE tala_writer_commits_total counter\n"
                           "tala_writer_commits_total %" G_GUINT64_FORMAT "\n"
-                          "# TYPE tala_requests_in_flight gauge\ntala_requests_in_flight %u\n",
+                          "# TYPE tala_requests_in_flight gauge\ntala_requests_in_flight %u\n"
+                          "# HELP tala_http_bodies_refused_total Requests answered 413 before "
+                          "their body was read.\n"
+                          "# TYPE tala_http_bodies_refused_total counter\n"
+                          "tala_http_bodies_refused_total %d\n",
                           tala_hub_writer_queue_depth (self->writer),
-                          tala_hub_writer_commits (self->writer), self->n_requests);
+                          tala_hub_writer_commits (self->writer), self->n_requests,
+                          g_atomic_int_get (&self->refused_early));
   return g_string_free (out, FALSE);
 }
 

@@ -386,6 +386,58 @@ test_request_checks (HubFixture *fx,
   hub_assert_error (&bad_key, 400, "invalid_idempotency_key");
 }
 
+typedef struct
+{
+  guint16   port;
+  char     *answer;
+  gboolean  done;
+} RawRequest;
+
+/* Sends headers that announce 100 MiB and no body at all, then reads
+ * what comes back: the hub must answer without waiting for the body. */
+static gpointer
+raw_oversized_thread (gpointer data)
+{
+  RawRequest *raw = data;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *head = g_strdup_printf (
+    "POST " PAY " HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Type: application/json\r\n"
+    "Content-Length: 104857600\r\n\r\n", raw->port);
+  char buf[4096];
+  gssize n;
+
+  g_socket_client_set_timeout (client, 10);
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", raw->port, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), head,
+                             strlen (head), NULL, NULL, &error);
+  g_assert_no_error (error);
+  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf,
+                           sizeof buf - 1, NULL, &error);
+  g_assert_no_error (error);
+  buf[MAX (n, 0)] = '\0';
+  raw->answer = g_strdup (buf);
+  g_atomic_int_set (&raw->done, TRUE);
+  return NULL;
+}
+
+static void
+test_body_refused_early (HubFixture    *fx,
+                         gconstpointer  data)
+{
+  RawRequest raw = { .port = fx->port };
+  GThread *thread = g_thread_new ("raw", raw_oversized_thread, &raw);
+
+  while (!g_atomic_int_get (&raw.done))
+    g_main_context_iteration (fx->context, TRUE);
+  g_thread_join (thread);
+  g_assert_true (g_str_has_prefix (raw.answer, "HTTP/1.1 413"));
+  g_assert_nonnull (strstr (raw.answer, "\"body_too_large\""));
+  g_free (raw.answer);
+}
+
 /* ---- Operations ---------------------------------------------------------- */
 
 static void
@@ -1223,6 +1275,7 @@ main (int    argc,
   ADD ("idempotency", test_idempotency);
   ADD ("idempotency-concurrent", test_idempotency_concurrent);
   ADD ("request-checks", test_request_checks);
+  ADD ("body-refused-early", test_body_refused_early);
   ADD ("health", test_health);
   ADD ("openapi", test_openapi);
   ADD ("metrics", test_metrics);
