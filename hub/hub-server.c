@@ -68,6 +68,7 @@ struct _TalaHubServer
   gboolean       stopping;         /* tala_hub_server_stop() was called */
   gboolean       quiet;
   gint           refused_early;    /* bodies refused before they were read */
+  gboolean       https;            /* listens with TLS only */
 };
 
 G_DEFINE_FINAL_TYPE (TalaHubServer, tala_hub_server, G_TYPE_OBJECT)
@@ -759,7 +760,27 @@ tala_hub_server_new (const char                 *db_path,
   self->pool = g_thread_pool_new (reader_run, self, (int) n, FALSE, error);
   if (self->pool == NULL)
     return NULL;
-  self->soup = soup_server_new ("server-header", "tala-hub/" PACKAGE_VERSION, NULL);
+  if (options != NULL && options->tls_cert != NULL)
+    {
+      g_autoptr(GTlsCertificate) cert = NULL;
+
+      if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       "TLS is not available (install glib-networking)");
+          return NULL;
+        }
+      cert = options->tls_key ? g_tls_certificate_new_from_files (options->tls_cert,
+                                                                  options->tls_key, error)
+                              : g_tls_certificate_new_from_file (options->tls_cert, error);
+      if (cert == NULL)
+        return NULL;
+      self->soup = soup_server_new ("server-header", "tala-hub/" PACKAGE_VERSION,
+                                    "tls-certificate", cert, NULL);
+      self->https = TRUE;
+    }
+  else
+    self->soup = soup_server_new ("server-header", "tala-hub/" PACKAGE_VERSION, NULL);
   soup_server_add_early_handler (self->soup, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, handle_cb, self, NULL);
   return g_steal_pointer (&self);
@@ -793,7 +814,7 @@ tala_hub_server_listen (TalaHubServer *self,
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "bad address %s", address);
       return FALSE;
     }
-  return soup_server_listen (self->soup, addr, 0, error);
+  return soup_server_listen (self->soup, addr, self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
 }
 
 guint16

@@ -21,6 +21,8 @@ typedef struct
   gboolean quiet;          /* no log line per request */
   guint    rate_anon;      /* requests per hour per client address (0: 100) */
   guint    rate_auth;      /* requests per hour per token (0: 1000) */
+  const char *tls_cert;    /* PEM certificate (chain) file: serve HTTPS only; nullable */
+  const char *tls_key;     /* its PEM private key; NULL: the key is in @tls_cert */
 } TalaHubServerOptions;
 
 TalaHubServer *tala_hub_server_new        (const char                 *db_path,

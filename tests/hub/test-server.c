@@ -438,6 +438,68 @@ test_body_refused_early (HubFixture    *fx,
   g_free (raw.answer);
 }
 
+static TalaHubServerOptions tls_options = { .quiet = TRUE };
+
+typedef struct
+{
+  guint    status;
+  GError  *error;
+  gboolean done;
+} TlsReply;
+
+static void
+tls_sent_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TlsReply *r = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                               &r->error);
+
+  r->status = soup_message_get_status (msg);
+  r->done = TRUE;
+}
+
+static TlsReply
+tls_get (HubFixture  *fx,
+         SoupSession *session,
+         const char  *scheme)
+{
+  g_autofree char *uri = g_strdup_printf ("%s://127.0.0.1:%u/healthz", scheme, fx->port);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  TlsReply r = { 0 };
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, tls_sent_cb, &r);
+  while (!r.done)
+    g_main_context_iteration (fx->context, TRUE);
+  return r;
+}
+
+/* --tls-cert/--tls-key: HTTPS with a certificate the client trusts works;
+ * a client that does not trust it, and plain HTTP, get nothing. */
+static void
+test_tls (HubFixture    *fx,
+          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsDatabase) trust = g_tls_file_database_new (tls_options.tls_cert, &error);
+  g_autoptr(SoupSession) trusting = NULL;
+  TlsReply good, untrusted, plain;
+
+  g_assert_no_error (error);
+  trusting = soup_session_new_with_options ("tls-database", trust, NULL);
+  good = tls_get (fx, trusting, "https");
+  g_assert_no_error (good.error);
+  g_assert_cmpuint (good.status, ==, 200);
+  untrusted = tls_get (fx, fx->session, "https");
+  g_assert_error (untrusted.error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  plain = tls_get (fx, fx->session, "http");
+  g_assert_nonnull (plain.error);
+  g_clear_error (&untrusted.error);
+  g_clear_error (&plain.error);
+}
+
 /* ---- Operations ---------------------------------------------------------- */
 
 static void
@@ -1258,6 +1320,8 @@ int
 main (int    argc,
       char **argv)
 {
+  int status;
+
   /* The default proxy resolver (gnome) would read GSettings schemas. */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
@@ -1290,6 +1354,13 @@ main (int    argc,
 #undef ADD
   g_test_add ("/hub/server/rate-limits", HubFixture, &small_rates, hub_fixture_setup,
               test_rate_limits, hub_fixture_teardown);
+  tls_options.tls_cert = g_test_build_filename (G_TEST_DIST, "data", "test-tls-cert.pem", NULL);
+  tls_options.tls_key = g_test_build_filename (G_TEST_DIST, "data", "test-tls-key.pem", NULL);
+  g_test_add ("/hub/server/tls", HubFixture, &tls_options, hub_fixture_setup, test_tls,
+              hub_fixture_teardown);
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_free ((char *) tls_options.tls_cert);
+  g_free ((char *) tls_options.tls_key);
+  return status;
 }
