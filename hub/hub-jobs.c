@@ -273,13 +273,48 @@ tala_hub_scheduler_set_clock (TalaHubScheduler *self,
  *
  * Reads each job's persisted next fire time; a job without one gets the
  * first fire after now, stored.  A stored time already past makes the job
- * due: the next tick runs it once (catch-up after downtime).
+ * due: the next tick runs it once (catch-up after downtime).  A retry
+ * that was pending when the hub stopped is pending again (its time is
+ * the failed attempt's end plus the retry delay), and a run the hub was
+ * in the middle of is recorded as failed and retried the same way.
  */
 gboolean
 tala_hub_scheduler_load (TalaHubScheduler  *self,
                          GError           **error)
 {
   gint64 now = scheduler_now (self);
+  g_autoptr(JsonArray) last = tala_ledger_job_runs (self->ledger, TALA_JOB_RUNS_LAST, error);
+
+  if (last == NULL)
+    return FALSE;
+  for (guint r = 0; r < json_array_get_length (last); r++)
+    {
+      JsonObject *run = json_array_get_object_element (last, r);
+      const char *status = json_object_get_string_member (run, "status");
+      const char *finished = json_object_get_string_member_with_default (run, "finished_at",
+                                                                          NULL);
+      gint64 attempt = json_object_get_int_member (run, "attempt");
+      gint64 ended = now;
+      Job *job = NULL;
+
+      for (guint i = 0; i < G_N_ELEMENTS (self->jobs); i++)
+        if (strcmp (self->jobs[i].spec->name, json_object_get_string_member (run, "name")) == 0)
+          job = &self->jobs[i];
+      if (job == NULL || strcmp (status, "ok") == 0)
+        continue;
+      if (strcmp (status, "running") == 0 &&
+          !tala_ledger_job_run_finish (self->ledger, json_object_get_int_member (run, "id"), now,
+                                       FALSE, NULL, "interrupted: the hub stopped during the run",
+                                       error))
+        return FALSE;
+      if (finished != NULL && strcmp (status, "failed") == 0)
+        (void) tala_timestamp_parse (finished, &ended);
+      if (attempt > TALA_HUB_JOB_RETRIES)
+        continue;
+      job->scheduled_for = json_object_get_int_member (run, "scheduled_for_us");
+      job->attempt = attempt + 1;
+      job->retry_at = MAX (ended + TALA_HUB_JOB_RETRY_US, now);
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (self->jobs); i++)
     {

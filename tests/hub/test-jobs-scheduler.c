@@ -424,6 +424,82 @@ test_retry (void)
   g_hash_table_unref (fake.fires);
 }
 
+/* A retry that was pending when the hub stopped is still due after a
+ * restart, at its time; a run the hub died in is failed and retried. */
+static void
+test_retry_after_restart (void)
+{
+  g_autofree char *path = db_path ("restart.db");
+  g_autoptr(TalaLedger) ledger = NULL;
+  g_autoptr(JsonArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  TalaHubScheduler *scheduler;
+  gint64 start = us (2026, 11, 25, 2, 0);
+  gint64 archive_run;
+  Fake fake;
+
+  fake_init (&fake, us (2026, 11, 25, 1, 30));
+  fake.fail = "inc-expiry";
+  scheduler = scheduler_new (path, &fake);
+  fake.now = start;
+  tick (scheduler);
+  g_assert_cmpuint (fires (&fake, "inc-expiry"), ==, 1);
+  tala_hub_scheduler_free (scheduler);
+
+  /* The hub also died in the middle of an archive run. */
+  ledger = tala_ledger_open (path, &error);
+  g_assert_no_error (error);
+  tala_ledger_job_run_start (ledger, "archive", us (2026, 11, 1, 1, 0), start, 1, &archive_run,
+                             &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&ledger, tala_ledger_free);
+
+  fake.fail = NULL;
+  fake.now = start + 30 * G_USEC_PER_SEC;
+  scheduler = scheduler_new (path, &fake);
+  tick (scheduler);
+  g_assert_cmpuint (fires (&fake, "inc-expiry"), ==, 1);
+  g_assert_cmpuint (fires (&fake, "archive"), ==, 0);
+  g_assert_cmpint (tala_hub_scheduler_next_wakeup (scheduler), ==, start + TALA_HUB_JOB_RETRY_US);
+  fake.now = start + TALA_HUB_JOB_RETRY_US;
+  tick (scheduler);
+  g_assert_cmpuint (fires (&fake, "inc-expiry"), ==, 2);
+  fake.now = start + 30 * G_USEC_PER_SEC + TALA_HUB_JOB_RETRY_US;
+  tick (scheduler);
+  g_assert_cmpuint (fires (&fake, "archive"), ==, 1);
+  tala_hub_scheduler_free (scheduler);
+
+  ledger = tala_ledger_open (path, &error);
+  g_assert_no_error (error);
+  runs = tala_ledger_job_runs (ledger, TALA_JOB_RUNS_ALL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (runs); i++)
+    {
+      JsonObject *run = json_array_get_object_element (runs, i);
+      const char *name = json_object_get_string_member (run, "name");
+      gint64 attempt = json_object_get_int_member (run, "attempt");
+
+      if (json_object_get_int_member (run, "id") == archive_run)
+        {
+          g_assert_cmpstr (json_object_get_string_member (run, "status"), ==, "failed");
+          g_assert_nonnull (strstr (json_object_get_string_member (run, "error"), "interrupted"));
+        }
+      else if (strcmp (name, "archive") == 0)
+        {
+          g_assert_cmpint (attempt, ==, 2);
+          g_assert_cmpint (json_object_get_int_member (run, "scheduled_for_us"), ==,
+                           us (2026, 11, 1, 1, 0));
+          g_assert_cmpstr (json_object_get_string_member (run, "status"), ==, "ok");
+        }
+      else if (strcmp (name, "inc-expiry") == 0 && attempt == 2)
+        {
+          g_assert_cmpint (json_object_get_int_member (run, "scheduled_for_us"), ==, start);
+          g_assert_cmpstr (json_object_get_string_member (run, "status"), ==, "ok");
+        }
+    }
+  g_hash_table_unref (fake.fires);
+}
+
 /* Starts `tala-hub serve` on @db with @extra (or NULL); returns once it
  * listens. */
 static GSubprocess *
@@ -526,6 +602,7 @@ main (int    argc,
   g_test_add_func ("/hub/jobs/fires-once", test_fires_once);
   g_test_add_func ("/hub/jobs/catch-up", test_catch_up);
   g_test_add_func ("/hub/jobs/retry", test_retry);
+  g_test_add_func ("/hub/jobs/retry-after-restart", test_retry_after_restart);
   g_test_add_func ("/hub/jobs/serve", test_serve);
 
   return g_test_run ();
