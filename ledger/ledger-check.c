@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ledger-private.h"
+#include "tala-ledger-replica.h"
 
 /* Walks one chained table in order; reports the first entry whose prev_hash
  * or hash does not match what its predecessor and content give. */
@@ -253,6 +254,64 @@ select_sql (guint       i,
 
     return g_strconcat ("SELECT ", parts[0], schema, parts[1], NULL);
   }
+}
+
+/**
+ * tala_ledger_checksum:
+ *
+ * Hashes the rows of the tables a rebuild compares (derived[]), each table
+ * read in its primary-key order, so that two ledgers with the same rows
+ * have the same checksum.  Blocks; reads the whole ledger.
+ *
+ * Returns: (transfer full): SHA-256 in hex, or %NULL with @error set
+ */
+char *
+tala_ledger_checksum (TalaLedger  *self,
+                      GError     **error)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  for (guint i = 0; i < G_N_ELEMENTS (derived); i++)
+    {
+      g_autofree char *select = select_sql (i, "main");
+      /* NOT INDEXED: a scan of the table itself, in rowid or key order. */
+      g_autofree char *sql = NULL;
+      sqlite3_stmt *stmt = NULL;
+      int rc;
+
+      if (strcmp (derived[i].columns, "*") == 0)
+        sql = g_strdup_printf ("%s NOT INDEXED", select);
+      else
+        {
+          g_auto(GStrv) parts = g_strsplit (select, " WHERE ", 2);
+
+          sql = g_strconcat (parts[0], " NOT INDEXED WHERE ", parts[1], NULL);
+        }
+      if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        {
+          tala_db_set_error (self, sqlite3_errcode (self->db), error);
+          return NULL;
+        }
+      g_checksum_update (sum, (const guchar *) derived[i].table, -1);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        for (int c = 0; c < sqlite3_column_count (stmt); c++)
+          {
+            const guchar *text = sqlite3_column_text (stmt, c);
+            char tag = (char) ('0' + sqlite3_column_type (stmt, c));
+
+            g_checksum_update (sum, (const guchar *) &tag, 1);
+            if (text != NULL)
+              g_checksum_update (sum, text, sqlite3_column_bytes (stmt, c));
+            g_checksum_update (sum, (const guchar *) "", 1);
+          }
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          tala_db_set_error (self, rc, error);
+          return NULL;
+        }
+    }
+  return g_strdup (g_checksum_get_string (sum));
 }
 
 static gboolean

@@ -1,0 +1,82 @@
+/* tala-ledger-replica.h
+ *
+ * Copyright 2026 The Tala authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the sync protocol needs from the ledger (DESIGN.md "Sync protocol";
+ * ledger-replica.c).  On the hub: the change feed (journal entries after a
+ * cursor) and the snapshot a new terminal starts from.  On a terminal's
+ * replica: ops applied provisionally with a record of their changes, the
+ * undoing of those changes, and the replay of the hub's journal entries.
+ */
+
+#pragma once
+
+#include "tala-ledger.h"
+
+G_BEGIN_DECLS
+
+/* ---- Hub side ------------------------------------------------------------ */
+
+/* The journal entries after @after, at most @limit, as the JSON text
+ * {"changes":[{"hub_seq","applied_at_us","op"}...],"cursor":N,"more":B}
+ * where cursor is the last entry's hub_seq (or @after when none) and more
+ * tells whether entries remain.  One read transaction.  Blocks. */
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_ledger_changes_json   (TalaLedger   *self,
+                                         gint64        after,
+                                         guint         limit,
+                                         GError      **error);
+
+/* Writes a consistent copy of the ledger to @dest_path (which must not
+ * exist) without secrets: no credentials, no scheduler bookkeeping, no
+ * device tokens, their pages zeroed.  @cursor gets the copy's newest
+ * hub_seq.  Blocks for as long as the copy takes. */
+gboolean     tala_ledger_snapshot       (TalaLedger   *self,
+                                         const char   *dest_path,
+                                         gint64       *cursor,
+                                         GError      **error);
+
+/* ---- Replica side -------------------------------------------------------- */
+
+/* Makes this database a replica: its journal and audit log are a cache of
+ * the hub's, so provisional entries may be undone (the append-only
+ * triggers go).  Idempotent. */
+gboolean     tala_ledger_make_replica   (TalaLedger   *self,
+                                         GError      **error);
+
+/* tala_ledger_apply() that also returns, when the op changed anything, the
+ * SQLite changeset of everything it wrote (@changeset; NULL when nothing
+ * changed).  Tables whose names start with "sync_" are not recorded. */
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_apply_recorded (TalaLedger   *self,
+                                         JsonObject   *op,
+                                         TalaChannel   channel,
+                                         gint64        now_us,
+                                         GBytes      **changeset,
+                                         GError      **error);
+
+/* Undoes @changeset (from tala_ledger_apply_recorded()); changesets are
+ * undone newest first.  Any row that is not as the changeset left it is a
+ * conflict: nothing is undone and the error is TALA_LEDGER_ERROR_DB. */
+gboolean     tala_ledger_undo           (TalaLedger   *self,
+                                         GBytes       *changeset,
+                                         GError      **error);
+
+/* Applies one of the hub's journal entries exactly as the hub did
+ * (trusted channel, its applied_at).  The result envelope must say
+ * "applied" with @hub_seq; anything else means the replica is not the
+ * hub's state and is an error. */
+gboolean     tala_ledger_replay_entry   (TalaLedger   *self,
+                                         JsonObject   *op,
+                                         gint64        applied_at_us,
+                                         gint64        hub_seq,
+                                         GError      **error);
+
+/* SHA-256 (hex) of the replicated tables, the rows a rebuild reproduces
+ * (ledger-check.c), so that a replica and its hub can be compared. */
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_ledger_checksum       (TalaLedger   *self,
+                                         GError      **error);
+
+G_END_DECLS
