@@ -92,6 +92,33 @@ hub_request_reply_object (HubRequest *req,
 }
 
 void
+hub_request_reply_raw (HubRequest *req,
+                       guint       status,
+                       const char *content_type,
+                       GBytes     *body)
+{
+  if (req->status != 0)
+    {
+      g_bytes_unref (body);
+      return;
+    }
+  req->status = status;
+  req->raw = body;
+  req->raw_type = g_strdup (content_type);
+}
+
+void
+hub_request_add_header (HubRequest *req,
+                        const char *name,
+                        const char *value)
+{
+  if (req->headers == NULL)
+    req->headers = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (req->headers, g_strdup (name));
+  g_ptr_array_add (req->headers, g_strdup (value));
+}
+
+void
 hub_request_error (HubRequest *req,
                    guint       status,
                    const char *code,

@@ -96,6 +96,9 @@ struct _HubRequest
   /* The answer. */
   guint              status;
   JsonNode          *reply;
+  GBytes            *raw;        /* an answer that is not a JSON node: its bytes */
+  char              *raw_type;   /* and their Content-Type */
+  GPtrArray         *headers;    /* extra answer headers: name, value, name, … */
   gboolean           replayed;
   gint64             hub_seq;
   char              *op_code;   /* outcome for metrics: "applied" or a rejection code */
@@ -121,6 +124,16 @@ void        hub_request_reply     (HubRequest *req,
 void        hub_request_reply_object (HubRequest *req,
                                       guint       status,
                                       JsonObject *reply);
+/* Any thread; answers @body as it is (already encoded JSON, an image…);
+ * @body is taken. */
+void        hub_request_reply_raw (HubRequest *req,
+                                   guint       status,
+                                   const char *content_type,
+                                   GBytes     *body);
+/* Adds a header to the answer (any thread, before it is sent). */
+void        hub_request_add_header (HubRequest *req,
+                                    const char *name,
+                                    const char *value);
 void        hub_request_error     (HubRequest *req,
                                    guint       status,
                                    const char *code,
@@ -149,6 +162,7 @@ extern const HubRoute hub_routes_registrar[];
 extern const HubRoute hub_routes_professor[];
 extern const HubRoute hub_routes_catalog[];
 extern const HubRoute hub_routes_admin[];
+extern const HubRoute hub_routes_sync[];
 
 /* Helpers of the route files. */
 char       *hub_uuid_v5           (const char *namespace_uuid,

@@ -90,6 +90,9 @@ request_free (HubRequest *req)
   g_clear_pointer (&req->user, json_object_unref);
   g_clear_pointer (&req->args, json_object_unref);
   g_clear_pointer (&req->reply, json_node_unref);
+  g_clear_pointer (&req->raw, g_bytes_unref);
+  g_clear_pointer (&req->headers, g_ptr_array_unref);
+  g_free (req->raw_type);
   g_clear_error (&req->write_error);
   g_free (req->token);
   g_free (req->idem_key);
@@ -149,6 +152,9 @@ request_answer (HubRequest *req)
     }
   if (req->replayed)
     soup_message_headers_replace (headers, "Idempotent-Replayed", "true");
+  for (guint i = 0; req->headers != NULL && i + 1 < req->headers->len; i += 2)
+    soup_message_headers_replace (headers, g_ptr_array_index (req->headers, i),
+                                  g_ptr_array_index (req->headers, i + 1));
   if (req->status == SOUP_STATUS_UNAUTHORIZED)
     soup_message_headers_replace (headers, "WWW-Authenticate", "Token");
   if (req->status == SOUP_STATUS_UNAUTHORIZED && req->token != NULL)
@@ -166,7 +172,11 @@ request_answer (HubRequest *req)
     text = tala_json_canonical (req->reply);   /* a replay repeats the body byte for byte */
   else if (req->reply != NULL)
     text = json_to_string (req->reply, FALSE);
-  if (text != NULL)
+  if (req->raw != NULL)
+    soup_server_message_set_response (req->msg, req->raw_type, SOUP_MEMORY_COPY,
+                                      g_bytes_get_data (req->raw, NULL),
+                                      g_bytes_get_size (req->raw));
+  else if (text != NULL)
     soup_server_message_set_response (req->msg,
                                       req->reply && JSON_NODE_HOLDS_VALUE (req->reply)
                                         ? "text/plain; version=0.0.4; charset=utf-8"
@@ -366,7 +376,8 @@ check_body (HubRequest *req)
   else if (!json_parser_load_from_data (parser, body->data ? body->data : "", body->length,
                                         &error))
     hub_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json", "%s", error->message);
-  else if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  else if (json_parser_get_root (parser) == NULL ||
+           !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     hub_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json",
                        "the body must be a JSON object");
   else
@@ -709,7 +720,7 @@ tala_hub_server_init (TalaHubServer *self)
 {
   const HubRoute *tables[] = { hub_routes_system, hub_routes_cashier, hub_routes_student,
                                hub_routes_public, hub_routes_registrar, hub_routes_professor,
-                               hub_routes_catalog, hub_routes_admin };
+                               hub_routes_catalog, hub_routes_admin, hub_routes_sync };
 
   self->context = g_main_context_ref_thread_default ();
   self->routes = g_ptr_array_new ();

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ledger-private.h"
+#include "tala-ledger-replica.h"
 
 #define MAX_PASSWORD_BYTES 1024
 #define TOKEN_BYTES 32
@@ -257,8 +258,8 @@ tala_ledger_issue_token (TalaLedger *self,
  * tala_ledger_token_user:
  * @token: a token as tala_ledger_issue_token() returned it
  *
- * The active user an unrevoked @token belongs to (as tala_ledger_user()),
- * or %NULL: with @error unset when the token is unknown, revoked or its
+ * The active user an unrevoked @token belongs to (as tala_ledger_user(),
+ * plus "device": the terminal code when it is a terminal's token), or %NULL: with @error unset when the token is unknown, revoked or its
  * user disabled, set only when SQLite failed.  Blocks.
  *
  * Returns: (transfer full) (nullable): the user
@@ -270,6 +271,7 @@ tala_ledger_token_user (TalaLedger *self,
 {
   g_autoptr(TalaStmt) stmt = NULL;
   g_autofree char *hash = NULL;
+  JsonObject *user;
   int rc;
 
   if (token == NULL || strlen (token) != TOKEN_BYTES * 2)
@@ -277,14 +279,19 @@ tala_ledger_token_user (TalaLedger *self,
   hash = token_hash (token);
   stmt = tala_db_query (self, error,
                         "SELECT u.id, u.username, u.role, u.first_name, u.last_name, u.email,"
-                        " u.phone_number, u.is_active, s.number"
+                        " u.phone_number, u.is_active, s.number, d.code"
                         " FROM credential_token t JOIN user u ON u.id = t.user_id"
                         " LEFT JOIN student s ON s.user_id = u.id"
+                        " LEFT JOIN device d ON d.token_id = t.id"
                         " WHERE t.token_hash = :h AND NOT t.revoked AND u.is_active",
                         ":h", DB_TEXT, hash, NULL);
   if (stmt == NULL || (rc = tala_db_step (self, stmt, error)) < 0)
     return NULL;
-  return rc == SQLITE_ROW ? user_json (stmt) : NULL;
+  if (rc != SQLITE_ROW)
+    return NULL;
+  user = user_json (stmt);
+  obj_set_str (user, "device", tala_stmt_text (stmt, 9));
+  return user;
 }
 
 /**
@@ -350,4 +357,112 @@ tala_ledger_set_login_alias (TalaLedger *self,
                        "INSERT INTO credential_alias (alias, user_id) VALUES (:a, :u)"
                        " ON CONFLICT (alias) DO NOTHING",
                        ":a", DB_TEXT, alias, ":u", DB_INT, user_id, NULL);
+}
+
+static gboolean
+valid_terminal_code (const char *code)
+{
+  gsize n = code ? strlen (code) : 0;
+
+  if (n == 0 || n > 10 || !g_ascii_isupper (code[0]) || strcmp (code, "HUB") == 0)
+    return FALSE;
+  for (gsize i = 1; i < n; i++)
+    if (!g_ascii_isupper (code[i]) && !g_ascii_isdigit (code[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * tala_ledger_register_device:
+ * @username: the user registering the terminal (must exist and be active)
+ * @code: the terminal code: an upper-case letter, then up to 9 upper-case
+ *   letters or digits, not HUB
+ * @now_us: the hub clock
+ *
+ * Issues the terminal's token (bound to @username and @code), revoking the
+ * token of an earlier registration of @code, and appends the audit entry
+ * DEVICE_REGISTERED, in one transaction.  The answer tells the terminal
+ * where its series stand on the hub (ops.md §3): {device_token, terminal,
+ * username, role, last_receipt, last_device_seq, last_provisional}.
+ * %TALA_LEDGER_ERROR_INVALID for a bad code or an unknown user.  Blocks.
+ *
+ * Returns: (transfer full): the registration, or %NULL with @error set
+ */
+JsonObject *
+tala_ledger_register_device (TalaLedger *self,
+                             const char *username,
+                             const char *code,
+                             gint64      now_us,
+                             GError    **error)
+{
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(JsonObject) before = json_object_new ();
+  g_autoptr(JsonObject) after = json_object_new ();
+  g_autofree char *token = NULL;
+  g_autofree char *hash = NULL;
+  JsonObject *out;
+  gint64 token_id = 0, old_token = 0, receipt = 0, seq = 0, provisional = 0;
+  gboolean found;
+
+  if (!valid_terminal_code (code))
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID,
+                   "a terminal code is an upper-case letter and up to 9 more upper-case"
+                   " letters or digits (not HUB)");
+      return NULL;
+    }
+  if (!tala_ledger_begin (self, error))
+    return NULL;
+  user = tala_ledger_user (self, username, error);
+  if (user == NULL)
+    goto fail;
+  if (!tala_db_int (self, &old_token, &found, error,
+                    "SELECT token_id FROM device WHERE code = :c", ":c", DB_TEXT, code, NULL) ||
+      (found && !tala_db_exec (self, error,
+                               "UPDATE credential_token SET revoked = 1 WHERE id = :t",
+                               ":t", DB_INT, old_token, NULL)))
+    goto fail;
+  token = tala_ledger_issue_token (self, username, now_us, error);
+  hash = token ? token_hash (token) : NULL;
+  if (token == NULL ||
+      !tala_db_int (self, &token_id, NULL, error,
+                    "SELECT id FROM credential_token WHERE token_hash = :h",
+                    ":h", DB_TEXT, hash, NULL) ||
+      !tala_db_exec (self, error,
+                     "INSERT INTO device (code, token_id, user_id, registered_at)"
+                     " VALUES (:c, :t, :u, :at) ON CONFLICT (code) DO UPDATE SET"
+                     " token_id = excluded.token_id, user_id = excluded.user_id,"
+                     " registered_at = excluded.registered_at",
+                     ":c", DB_TEXT, code, ":t", DB_INT, token_id,
+                     ":u", DB_INT, json_object_get_int_member (user, "id"),
+                     ":at", DB_INT, now_us, NULL) ||
+      !tala_db_int (self, &receipt, NULL, error,
+                    "SELECT coalesce(max(max_receipt), 0) FROM device_counter WHERE device = :c",
+                    ":c", DB_TEXT, code, NULL) ||
+      !tala_db_int (self, &seq, NULL, error,
+                    "SELECT coalesce(max(max_device_seq), 0) FROM device_counter"
+                    " WHERE device = :c", ":c", DB_TEXT, code, NULL) ||
+      !tala_db_int (self, &provisional, NULL, error,
+                    "SELECT coalesce(max(max_provisional), 0) FROM device_counter"
+                    " WHERE device = :c", ":c", DB_TEXT, code, NULL))
+    goto fail;
+  json_object_set_string_member (after, "terminal", code);
+  json_object_set_string_member (after, "username", username);
+  if (!_tala_audit_append (self, 0, NULL, "DEVICE_REGISTERED", username, "Device", code,
+                           before, after, now_us, error) ||
+      !tala_ledger_commit (self, error))
+    goto fail;
+  out = json_object_new ();
+  json_object_set_string_member (out, "device_token", token);
+  json_object_set_string_member (out, "terminal", code);
+  json_object_set_string_member (out, "username", username);
+  json_object_set_string_member (out, "role", json_object_get_string_member (user, "role"));
+  json_object_set_int_member (out, "last_receipt", receipt);
+  json_object_set_int_member (out, "last_device_seq", seq);
+  json_object_set_int_member (out, "last_provisional", provisional);
+  return out;
+
+fail:
+  tala_ledger_rollback (self);
+  return NULL;
 }

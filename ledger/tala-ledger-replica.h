@@ -37,6 +37,14 @@ gboolean     tala_ledger_snapshot       (TalaLedger   *self,
                                          gint64       *cursor,
                                          GError      **error);
 
+/* Registers terminal @code for @username (ledger-credentials.c). */
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_register_device (TalaLedger *self,
+                                          const char *username,
+                                          const char *code,
+                                          gint64      now_us,
+                                          GError    **error);
+
 /* ---- Replica side -------------------------------------------------------- */
 
 /* Makes this database a replica: its journal and audit log are a cache of

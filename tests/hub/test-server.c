@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "hub-server-private.h"
 #include "test-hub.h"
 
 #define PAY "/api/v1/cashier/payment/record_payment/"
@@ -513,6 +514,20 @@ test_health (HubFixture *fx,
   g_assert_cmpuint (ready.status, ==, 200);
 }
 
+static guint
+count_routes (void)
+{
+  const HubRoute *tables[] = { hub_routes_system, hub_routes_cashier, hub_routes_student,
+                               hub_routes_public, hub_routes_registrar, hub_routes_professor,
+                               hub_routes_catalog, hub_routes_admin, hub_routes_sync };
+  guint n = 0;
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (const HubRoute *r = tables[t]; r->method != NULL; r++)
+      n++;
+  return n;
+}
+
 static void
 test_openapi (HubFixture *fx,
               gconstpointer  data)
@@ -574,7 +589,8 @@ test_openapi (HubFixture *fx,
   names = json_object_get_members (paths);
   for (GList *l = names; l != NULL; l = l->next)
     operations += json_object_get_size (json_object_get_object_member (paths, l->data));
-  g_assert_cmpuint (operations, ==, G_N_ELEMENTS (expected));
+  /* Every route the server dispatches on, and nothing else. */
+  g_assert_cmpuint (operations, ==, count_routes ());
 }
 
 static void
