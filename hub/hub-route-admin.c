@@ -294,10 +294,37 @@ jobs_work (HubRequest *req,
                                   g_steal_pointer (&jobs));
 }
 
+/* The answer of a job run: the op's error when it was rejected, else the
+ * run and the op's result. */
+static void
+job_reply (HubRequest *req,
+           gint64      run_id,
+           JsonObject *envelope,
+           guint       status)
+{
+  const char *name = hub_request_param (req, "name");
+  JsonObject *reply = json_object_new ();
+
+  if (status >= 300)
+    json_object_set_object_member (reply, "error", json_object_ref (
+                                     json_object_get_object_member (envelope, "error")));
+  else
+    {
+      json_object_set_string_member (reply, "job", name);
+      json_object_set_string_member (reply, "kind", tala_hub_job_kind (name));
+      json_object_set_int_member (reply, "run_id", run_id);
+      json_object_set_string_member (reply, "op_id", req->op_id);
+      json_object_set_int_member (reply, "hub_seq", req->hub_seq);
+      json_object_set_object_member (reply, "result", json_object_ref (
+                                       json_object_get_object_member (envelope, "result")));
+    }
+  hub_request_reply_object (req, status, reply);
+}
+
 /* Writer thread: one run of the job, as the scheduler records it (a
  * job_run row, attempt 1, scheduled for now), applying the job's op with
- * the admin as actor.  The answer is the run and the op's result; a
- * rejected op (a bad `student`) is its error, and a failed run. */
+ * the admin as actor, all in one savepoint.  A rejected op (a bad
+ * `student`) is a failed run. */
 static gboolean
 job_write (HubRequest *req,
            TalaLedger *ledger,
@@ -308,7 +335,6 @@ job_write (HubRequest *req,
   g_autoptr(JsonObject) op = json_object_new ();
   g_autoptr(JsonObject) envelope = NULL;
   g_autofree char *text = NULL;
-  JsonObject *reply;
   gint64 run_id;
   guint status;
 
@@ -325,24 +351,12 @@ job_write (HubRequest *req,
   text = tala_json_canonical_object (envelope);
   if (!tala_ledger_job_run_finish (ledger, run_id, tala_now_us (), status < 300,
                                    status < 300 ? text : NULL, status < 300 ? NULL : text,
-                                   error) ||
-      !tala_ledger_commit (ledger, error))
+                                   error))
     goto fail;
-  reply = json_object_new ();
-  if (status >= 300)
-    json_object_set_object_member (reply, "error", json_object_ref (
-                                     json_object_get_object_member (envelope, "error")));
-  else
-    {
-      json_object_set_string_member (reply, "job", name);
-      json_object_set_string_member (reply, "kind", tala_hub_job_kind (name));
-      json_object_set_int_member (reply, "run_id", run_id);
-      json_object_set_string_member (reply, "op_id", req->op_id);
-      json_object_set_int_member (reply, "hub_seq", req->hub_seq);
-      json_object_set_object_member (reply, "result", json_object_ref (
-                                       json_object_get_object_member (envelope, "result")));
-    }
-  hub_request_reply_object (req, status, reply);
+  /* A failed commit has rolled back already. */
+  if (!tala_ledger_commit (ledger, error))
+    return FALSE;
+  job_reply (req, run_id, envelope, status);
   return TRUE;
 
 fail:
