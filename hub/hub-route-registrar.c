@@ -15,7 +15,8 @@
  * ADMIN); everything else REG.  A body's members are the op's args (ops.md
  * §2) minus those the URL gives; an unknown member or a wrong JSON type is
  * 400 invalid_args before any op is made, and an id of the URL that names
- * nothing is 404.
+ * nothing is 404.  Registration takes neither `via` (REST desks are DESK;
+ * P3 is the ONLINE route) nor `provisional_number` (terminals only).
  */
 
 #define G_LOG_DOMAIN "tala-hub"

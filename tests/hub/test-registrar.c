@@ -136,7 +136,10 @@ test_students_list (HubFixture    *fx,
 {
   g_autofree char *admit = hub_login_as (fx, "admit1");
   g_autofree char *cashier = hub_login_as (fx, "cashier1");
+  g_autofree char *admin = hub_login_as (fx, "admin");
+  g_autofree char *student = hub_login_as (fx, "2025-00001");
   g_autoptr(JsonObject) found = call (fx, "GET", R "students/?q=dela%20cruz", admit, NULL, 200);
+  g_autoptr(JsonObject) by_admin = call (fx, "GET", R "students/?q=2025-0000", admin, NULL, 200);
   g_autoptr(JsonObject) none = call (fx, "GET", R "students/?q=nobody", admit, NULL, 200);
   g_autoptr(JsonObject) all = call (fx, "GET", R "students/", admit, NULL, 200);
   JsonArray *results = json_object_get_array_member (found, "results");
@@ -148,7 +151,10 @@ test_students_list (HubFixture    *fx,
   g_assert_cmpint (json_object_get_int_member (none, "count"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (all, "count"), ==, 1);
   call_error (fx, "GET", R "students/?page=2", admit, NULL, 404, "not_found");
+  g_assert_cmpint (json_object_get_int_member (by_admin, "count"), ==, 1);
   call_error (fx, "GET", R "students/?q=juan", cashier, NULL, 403, "forbidden");
+  call_error (fx, "GET", JUAN, student, NULL, 403, "forbidden");
+  call_error (fx, "GET", R "students/", NULL, NULL, 401, "unauthorized");
 }
 
 static void
