@@ -367,6 +367,13 @@ static const Fill fills[] = {
   { NULL, "username", "cashier1" },
   { NULL, "key", "max_units_per_semester" },
   { NULL, "name", "no-such-job" },
+  /* Other spellings a route file may use for the same things. */
+  { NULL, "student", "2025-00001" },
+  { NULL, "section", "CS101-A" },
+  { NULL, "program", "BSCS" },
+  { NULL, "loa", NULL },
+  { NULL, "job", "no-such-job" },
+  { NULL, "user", "cashier1" },
 };
 
 static char *profile_id;
@@ -409,7 +416,7 @@ fill_value (const char *after,
         return profile_id;
       if (strcmp (name, "payment_id") == 0)
         return payment_id;
-      if (strcmp (name, "loa_id") == 0)
+      if (strcmp (name, "loa_id") == 0 || strcmp (name, "loa") == 0)
         return loa_id;
     }
   return NULL;
