@@ -339,11 +339,28 @@ page_url (HubRequest *req,
           guint       page)
 {
   GUri *uri = soup_server_message_get_uri (req->msg);
-  g_autofree char *query = g_strdup_printf ("page=%u", page);
-  g_autoptr(GUri) out = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
-                                     g_uri_get_host (uri), g_uri_get_port (uri),
-                                     g_uri_get_path (uri), query, NULL);
+  g_autoptr(GString) query = g_string_new (NULL);
+  g_autoptr(GUri) out = NULL;
+  g_autoptr(GList) names = NULL;
 
+  /* The request's other parameters (filters) stay, in a stable order. */
+  if (req->query != NULL)
+    names = g_list_sort (g_hash_table_get_keys (req->query), (GCompareFunc) strcmp);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      g_autofree char *key = NULL;
+      g_autofree char *value = NULL;
+
+      if (strcmp (l->data, "page") == 0)
+        continue;
+      key = g_uri_escape_string (l->data, NULL, FALSE);
+      value = g_uri_escape_string (g_hash_table_lookup (req->query, l->data), NULL, FALSE);
+      g_string_append_printf (query, "%s=%s&", key, value);
+    }
+  g_string_append_printf (query, "page=%u", page);
+  out = g_uri_build (G_URI_FLAGS_ENCODED_QUERY, g_uri_get_scheme (uri), NULL,
+                     g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri),
+                     query->str, NULL);
   return g_uri_to_string (out);
 }
 
@@ -384,4 +401,193 @@ hub_request_reply_page (HubRequest *req,
     json_object_set_null_member (out, "previous");
   json_object_set_array_member (out, "results", results);
   hub_request_reply_object (req, 200, out);
+}
+
+/* ---- Strict JSON --------------------------------------------------------- */
+
+/* json-glib 1.6 also takes what RFC 8259 does not (single quotes, bare
+ * words, comments); the hub answers those invalid_json.  A recursive
+ * descent over the text, deep nesting refused. */
+
+#define JSON_MAX_DEPTH 64
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+} Scan;
+
+static gboolean scan_value (Scan *s, guint depth);
+
+static void
+scan_space (Scan *s)
+{
+  while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+    s->p++;
+}
+
+static gboolean
+scan_literal (Scan       *s,
+              const char *word)
+{
+  gsize n = strlen (word);
+
+  if ((gsize) (s->end - s->p) < n || memcmp (s->p, word, n) != 0)
+    return FALSE;
+  s->p += n;
+  return TRUE;
+}
+
+static gboolean
+scan_string (Scan *s)
+{
+  if (s->p >= s->end || *s->p != '"')
+    return FALSE;
+  for (s->p++; s->p < s->end; s->p++)
+    {
+      unsigned char c = (unsigned char) *s->p;
+
+      if (c == '"')
+        {
+          s->p++;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return FALSE;
+      if (c == '\\')
+        {
+          if (++s->p >= s->end)
+            return FALSE;
+          if (*s->p == 'u')
+            {
+              for (guint i = 0; i < 4; i++)
+                if (++s->p >= s->end || !g_ascii_isxdigit (*s->p))
+                  return FALSE;
+            }
+          else if (strchr ("\"\\/bfnrt", *s->p) == NULL)
+            return FALSE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+scan_digits (Scan *s)
+{
+  const char *start = s->p;
+
+  while (s->p < s->end && g_ascii_isdigit (*s->p))
+    s->p++;
+  return s->p > start;
+}
+
+static gboolean
+scan_number (Scan *s)
+{
+  if (s->p < s->end && *s->p == '-')
+    s->p++;
+  if (s->p < s->end && *s->p == '0')
+    s->p++;
+  else if (!scan_digits (s))
+    return FALSE;
+  if (s->p < s->end && *s->p == '.')
+    {
+      s->p++;
+      if (!scan_digits (s))
+        return FALSE;
+    }
+  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
+    {
+      s->p++;
+      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+        s->p++;
+      if (!scan_digits (s))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+scan_container (Scan  *s,
+                guint  depth,
+                char   close)
+{
+  gboolean first = TRUE;
+
+  s->p++;
+  scan_space (s);
+  if (s->p < s->end && *s->p == close)
+    {
+      s->p++;
+      return TRUE;
+    }
+  while (s->p < s->end)
+    {
+      if (!first)
+        {
+          if (*s->p != ',')
+            return FALSE;
+          s->p++;
+          scan_space (s);
+        }
+      first = FALSE;
+      if (close == '}')
+        {
+          if (!scan_string (s))
+            return FALSE;
+          scan_space (s);
+          if (s->p >= s->end || *s->p != ':')
+            return FALSE;
+          s->p++;
+        }
+      if (!scan_value (s, depth + 1))
+        return FALSE;
+      scan_space (s);
+      if (s->p < s->end && *s->p == close)
+        {
+          s->p++;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+scan_value (Scan  *s,
+            guint  depth)
+{
+  scan_space (s);
+  if (s->p >= s->end || depth > JSON_MAX_DEPTH)
+    return FALSE;
+  switch (*s->p)
+    {
+    case '{':
+      return scan_container (s, depth, '}');
+    case '[':
+      return scan_container (s, depth, ']');
+    case '"':
+      return scan_string (s);
+    case 't':
+      return scan_literal (s, "true");
+    case 'f':
+      return scan_literal (s, "false");
+    case 'n':
+      return scan_literal (s, "null");
+    default:
+      return scan_number (s);
+    }
+}
+
+/* TRUE when @data is one JSON text as RFC 8259 writes it (UTF-8 is checked
+ * apart). */
+gboolean
+hub_json_is_strict (const char *data,
+                    gsize       length)
+{
+  Scan s = { data, data + length };
+
+  if (data == NULL || !scan_value (&s, 0))
+    return FALSE;
+  scan_space (&s);
+  return s.p == s.end;
 }

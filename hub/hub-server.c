@@ -205,13 +205,21 @@ apply_op_work (HubRequest *req,
 {
   g_autoptr(JsonObject) op = json_object_new ();
   g_autoptr(JsonObject) envelope = NULL;
+  g_autoptr(TalaBatch) batch = NULL;
   guint status;
 
   json_object_set_string_member (op, "op_id", req->op_id);
   json_object_set_string_member (op, "kind", req->kind);
   json_object_set_string_member (op, "actor", hub_request_username (req));
   json_object_set_object_member (op, "args", json_object_ref (req->args));
-  envelope = tala_ledger_apply (ledger, op, TALA_CHANNEL_REST, tala_now_us (), NULL, error);
+  /* Without an Idempotency-Key the op_id is ours: a rejection of it is
+   * answered, not stored (ops.md §1.4). */
+  if (req->idem_key == NULL)
+    {
+      batch = tala_batch_new ();
+      tala_batch_set_forget_rejections (batch, TRUE);
+    }
+  envelope = tala_ledger_apply (ledger, op, TALA_CHANNEL_REST, tala_now_us (), batch, error);
   if (envelope == NULL)
     return FALSE;
   status = hub_status_for_envelope (req, envelope);
@@ -373,6 +381,9 @@ check_body (HubRequest *req)
   else if (g_strcmp0 (type, "application/json") != 0)
     hub_request_error (req, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                        "send Content-Type: application/json");
+  else if (!hub_json_is_strict (body->data, body->length))
+    hub_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json",
+                       "the body is not valid JSON (RFC 8259)");
   else if (!json_parser_load_from_data (parser, body->data ? body->data : "", body->length,
                                         &error))
     hub_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json", "%s", error->message);

@@ -65,6 +65,7 @@ struct _TalaBatch
 {
   GHashTable *deferred;  /* scope key → op_id of the first deferred op of it */
   gint64      clock;     /* the newest hub_time seen, µs */
+  gboolean    forget_rejections;  /* the op_ids are not the client's */
 };
 
 TalaBatch *
@@ -74,6 +75,20 @@ tala_batch_new (void)
 
   batch->deferred = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return batch;
+}
+
+/**
+ * tala_batch_set_forget_rejections:
+ *
+ * The ops of @batch carry op_ids the hub made (a REST call without an
+ * Idempotency-Key): nobody can send them again, so a rejection is answered
+ * but not stored (ops.md §1.4).
+ */
+void
+tala_batch_set_forget_rejections (TalaBatch *batch,
+                                  gboolean   forget)
+{
+  batch->forget_rejections = forget;
 }
 
 void
@@ -832,6 +847,8 @@ _tala_ledger_apply_at (TalaLedger  *self,
   /* A rejection changes no business data; its decision is stored. */
   result = error_envelope (ctx.op_id, "rejected", ctx.reject_code, local_error->message,
                            ctx.reject_details);
+  if (batch != NULL && batch->forget_rejections)
+    goto done;
   if (!tala_ledger_begin (self, error))
     goto fail_result;
   if (!store_rejection (&ctx, body_hash, result, error))

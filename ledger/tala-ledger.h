@@ -83,6 +83,8 @@ void         tala_ledger_rollback     (TalaLedger   *self);
 G_GNUC_WARN_UNUSED_RESULT
 TalaBatch   *tala_batch_new           (void);
 void         tala_batch_free          (TalaBatch    *batch);
+void         tala_batch_set_forget_rejections (TalaBatch *batch,
+                                               gboolean   forget);
 
 G_GNUC_WARN_UNUSED_RESULT
 JsonObject  *tala_ledger_apply        (TalaLedger   *self,

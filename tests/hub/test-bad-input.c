@@ -86,17 +86,14 @@ static const BadCase cases[] = {
     "{\"student_id\":\"2025-00001\",\"amount\":\"1.00\",\"method\":\"CASH\",}", NULL, NULL,
     400, "invalid_json" },
   { "json-single-quotes", "POST", PAY, AUTH_CASHIER, BODY_TEXT,
-    "{'student_id':'2025-00001'}", NULL, NULL, 400, "invalid_json",
-    "json-glib's parser takes single-quoted strings; hub-server.c check_body accepts them" },
+    "{'student_id':'2025-00001'}", NULL, NULL, 400, "invalid_json" },
   { "json-array", "POST", PAY, AUTH_CASHIER, BODY_TEXT,
     "[{\"student_id\":\"2025-00001\",\"amount\":\"1.00\",\"method\":\"CASH\"}]", NULL, NULL,
     400, "invalid_json" },
   { "json-string", "POST", PAY, AUTH_CASHIER, BODY_TEXT, "\"pay me\"", NULL, NULL,
     400, "invalid_json" },
   { "json-empty-body", "POST", PAY, AUTH_CASHIER, BODY_TEXT, "", NULL, NULL,
-    400, "invalid_json",
-    "an empty JSON body leaves the parser without a root: hub-server.c check_body calls "
-    "JSON_NODE_HOLDS_OBJECT (NULL), a critical", TRUE },
+    400, "invalid_json" },
   { "json-non-utf8", "POST", NEW, AUTH_NONE, BODY_NON_UTF8, NULL, NULL, NULL,
     400, "invalid_json" },
 
@@ -524,12 +521,6 @@ test_rejection_without_key_not_stored (void)
                 PAY_BODY (OK_STUDENT, "\"1.00\"", "\"BITCOIN\""));
   hub_assert_error (&r, 400, "invalid_method");
   after = hub_db_scalar (&fx, "SELECT count(*) FROM applied_op WHERE status = 'rejected'");
-  if (after != before)
-    {
-      g_test_incomplete ("known hub bug: REST stores the rejection of an op without "
-                         "Idempotency-Key (ledger-apply.c store_rejection on every channel)");
-      return;
-    }
   g_assert_cmpint (after, ==, before);
 }
 

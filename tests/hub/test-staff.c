@@ -602,6 +602,9 @@ test_admin_audit (HubFixture    *fx,
                    hub_db_scalar (fx, "SELECT max(id) FROM audit"));
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (newest, "after")));
   g_assert_nonnull (json_object_get_string_member (page2, "previous"));
+  /* A page link keeps the filters. */
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (past, "next"),
+                                   "/api/v1/admin/audit/?since=2000-01-01T00%3A00%3A00Z&page=2"));
   g_assert_cmpint (json_object_get_int_member (created, "count"), ==,
                    hub_db_scalar (fx, "SELECT count(*) FROM audit WHERE action = 'USER_CREATED'"
                                       " AND actor = 'admin'"));
