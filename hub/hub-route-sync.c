@@ -215,6 +215,7 @@ push_write (HubRequest *req,
   JsonArray *ops = json_object_get_array_member (hub_request_object (req), "ops");
   g_autoptr(TalaBatch) batch = tala_batch_new ();
   g_autoptr(JsonArray) results = json_array_new ();
+  g_autoptr(JsonObject) counters = NULL;
   JsonObject *reply;
   gint64 now = tala_now_us ();
 
@@ -234,11 +235,21 @@ push_write (HubRequest *req,
         }
       json_array_add_object_element (results, envelope);
     }
+  counters = tala_ledger_device_counters (ledger,
+                                         json_object_get_string_member (req->user, "device"),
+                                         error);
+  if (counters == NULL)
+    {
+      tala_ledger_rollback (ledger);
+      return FALSE;
+    }
   if (!tala_ledger_commit (ledger, error))
     return FALSE;
   reply = json_object_new ();
   json_object_set_array_member (reply, "results", g_steal_pointer (&results));
   json_object_set_int_member (reply, "hub_seq", tala_ledger_get_hub_seq (ledger));
+  /* Where the terminal's series stand here, rejected ops' numbers too. */
+  json_object_set_object_member (reply, "device", g_steal_pointer (&counters));
   hub_request_reply_object (req, 200, reply);
   return TRUE;
 }

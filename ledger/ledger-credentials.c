@@ -359,6 +359,38 @@ tala_ledger_set_login_alias (TalaLedger *self,
                        ":a", DB_TEXT, alias, ":u", DB_INT, user_id, NULL);
 }
 
+/**
+ * tala_ledger_device_counters:
+ * @code: a terminal code
+ *
+ * Where the terminal's series stand on the hub: the highest receipt,
+ * device_seq and provisional number seen in its ops, applied or rejected,
+ * as {last_receipt, last_device_seq, last_provisional} (0 when none).
+ *
+ * Returns: (transfer full): the counters, or %NULL with @error set
+ */
+JsonObject *
+tala_ledger_device_counters (TalaLedger *self,
+                             const char *code,
+                             GError    **error)
+{
+  g_autoptr(TalaStmt) stmt = tala_db_query (self, error,
+                                            "SELECT coalesce(max(max_receipt), 0),"
+                                            " coalesce(max(max_device_seq), 0),"
+                                            " coalesce(max(max_provisional), 0)"
+                                            " FROM device_counter WHERE device = :c",
+                                            ":c", DB_TEXT, code, NULL);
+  JsonObject *out;
+
+  if (stmt == NULL || tala_db_step (self, stmt, error) != SQLITE_ROW)
+    return NULL;
+  out = json_object_new ();
+  json_object_set_int_member (out, "last_receipt", tala_stmt_int (stmt, 0));
+  json_object_set_int_member (out, "last_device_seq", tala_stmt_int (stmt, 1));
+  json_object_set_int_member (out, "last_provisional", tala_stmt_int (stmt, 2));
+  return out;
+}
+
 static gboolean
 valid_terminal_code (const char *code)
 {
@@ -400,8 +432,9 @@ tala_ledger_register_device (TalaLedger *self,
   g_autoptr(JsonObject) after = json_object_new ();
   g_autofree char *token = NULL;
   g_autofree char *hash = NULL;
+  g_autoptr(JsonObject) counters = NULL;
   JsonObject *out;
-  gint64 token_id = 0, old_token = 0, receipt = 0, seq = 0, provisional = 0;
+  gint64 token_id = 0, old_token = 0;
   gboolean found;
 
   if (!valid_terminal_code (code))
@@ -436,15 +469,7 @@ tala_ledger_register_device (TalaLedger *self,
                      ":c", DB_TEXT, code, ":t", DB_INT, token_id,
                      ":u", DB_INT, json_object_get_int_member (user, "id"),
                      ":at", DB_INT, now_us, NULL) ||
-      !tala_db_int (self, &receipt, NULL, error,
-                    "SELECT coalesce(max(max_receipt), 0) FROM device_counter WHERE device = :c",
-                    ":c", DB_TEXT, code, NULL) ||
-      !tala_db_int (self, &seq, NULL, error,
-                    "SELECT coalesce(max(max_device_seq), 0) FROM device_counter"
-                    " WHERE device = :c", ":c", DB_TEXT, code, NULL) ||
-      !tala_db_int (self, &provisional, NULL, error,
-                    "SELECT coalesce(max(max_provisional), 0) FROM device_counter"
-                    " WHERE device = :c", ":c", DB_TEXT, code, NULL))
+      (counters = tala_ledger_device_counters (self, code, error)) == NULL)
     goto fail;
   json_object_set_string_member (after, "terminal", code);
   json_object_set_string_member (after, "username", username);
@@ -457,9 +482,12 @@ tala_ledger_register_device (TalaLedger *self,
   json_object_set_string_member (out, "terminal", code);
   json_object_set_string_member (out, "username", username);
   json_object_set_string_member (out, "role", json_object_get_string_member (user, "role"));
-  json_object_set_int_member (out, "last_receipt", receipt);
-  json_object_set_int_member (out, "last_device_seq", seq);
-  json_object_set_int_member (out, "last_provisional", provisional);
+  json_object_set_int_member (out, "last_receipt",
+                              json_object_get_int_member (counters, "last_receipt"));
+  json_object_set_int_member (out, "last_device_seq",
+                              json_object_get_int_member (counters, "last_device_seq"));
+  json_object_set_int_member (out, "last_provisional",
+                              json_object_get_int_member (counters, "last_provisional"));
   return out;
 
 fail:

@@ -210,6 +210,12 @@ tala_ledger_snapshot (TalaLedger  *self,
 
 /* ---- The replica --------------------------------------------------------- */
 
+sqlite3 *
+tala_ledger_get_handle (TalaLedger *self)
+{
+  return self->db;
+}
+
 gboolean
 tala_ledger_make_replica (TalaLedger  *self,
                           GError     **error)
@@ -243,6 +249,7 @@ tala_ledger_apply_recorded (TalaLedger  *self,
                             GError     **error)
 {
   sqlite3_session *session = NULL;
+  g_autoptr(TalaBatch) batch = NULL;
   JsonObject *result;
   void *data = NULL;
   int size = 0;
@@ -262,7 +269,11 @@ tala_ledger_apply_recorded (TalaLedger  *self,
       tala_db_set_error (self, sqlite3_errcode (self->db), error);
       return NULL;
     }
-  result = tala_ledger_apply (self, op, channel, now_us, NULL, error);
+  /* A replica never keeps a rejection: the hub decides, and a stored local
+   * one would answer for the op when the hub's entry is replayed. */
+  batch = tala_batch_new ();
+  tala_batch_set_forget_rejections (batch, TRUE);
+  result = tala_ledger_apply (self, op, channel, now_us, batch, error);
   if (result != NULL && !sqlite3session_isempty (session))
     {
       int rc = sqlite3session_changeset (session, &size, &data);

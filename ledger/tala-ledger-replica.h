@@ -45,7 +45,19 @@ JsonObject  *tala_ledger_register_device (TalaLedger *self,
                                           gint64      now_us,
                                           GError    **error);
 
+/* {last_receipt, last_device_seq, last_provisional} of terminal @code. */
+G_GNUC_WARN_UNUSED_RESULT
+JsonObject  *tala_ledger_device_counters (TalaLedger *self,
+                                          const char *code,
+                                          GError    **error);
+
 /* ---- Replica side -------------------------------------------------------- */
+
+/* The SQLite connection, for a replica's own sync_* tables (sync/).  Use
+ * tala_ledger_begin()/commit() around writes so that they nest with the
+ * ledger's. */
+struct sqlite3;
+struct sqlite3 *tala_ledger_get_handle (TalaLedger *self);
 
 /* Makes this database a replica: its journal and audit log are a cache of
  * the hub's, so provisional entries may be undone (the append-only
@@ -55,7 +67,8 @@ gboolean     tala_ledger_make_replica   (TalaLedger   *self,
 
 /* tala_ledger_apply() that also returns, when the op changed anything, the
  * SQLite changeset of everything it wrote (@changeset; NULL when nothing
- * changed).  Tables whose names start with "sync_" are not recorded. */
+ * changed).  Tables whose names start with "sync_" are not recorded.  A
+ * rejection is answered but never stored: the hub decides. */
 G_GNUC_WARN_UNUSED_RESULT
 JsonObject  *tala_ledger_apply_recorded (TalaLedger   *self,
                                          JsonObject   *op,
