@@ -687,7 +687,6 @@ redo_all (TalaReplica  *self,
                                 "SELECT seq, op_json FROM sync_outbox"
                                 " WHERE status IN ('pending', 'acked') ORDER BY seq", NULL);
   g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gint64 seq;
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
