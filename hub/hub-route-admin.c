@@ -110,8 +110,8 @@ password_weakness (const char *password,
   return NULL;
 }
 
-/* Writer thread: the verifier (Argon2id) and the revocation of the user's
- * tokens, in one savepoint. */
+/* Writer thread: stores the verifier the reader made (no hashing here) and
+ * revokes the user's tokens, in one savepoint. */
 static gboolean
 password_write (HubRequest *req,
                 TalaLedger *ledger,
@@ -125,8 +125,8 @@ password_write (HubRequest *req,
 
   if (!tala_ledger_begin (ledger, error))
     return FALSE;
-  ok = tala_ledger_set_password (ledger, username, req->write_data, hub_request_username (req),
-                                 tala_now_us (), &local_error) &&
+  ok = tala_ledger_store_password (ledger, username, req->write_data,
+                                   hub_request_username (req), tala_now_us (), &local_error) &&
        (revoked = tala_ledger_revoke_tokens (ledger, username, &local_error)) >= 0;
   memset (req->write_data, 0, strlen (req->write_data));
   if (!ok)
@@ -150,7 +150,8 @@ password_write (HubRequest *req,
   return TRUE;
 }
 
-/* POST admin/users/{username}/password/ {password}: not an op. */
+/* POST admin/users/{username}/password/ {password}: not an op.  Argon2id
+ * runs here, on the reader thread; the writer only stores the verifier. */
 static void
 password_work (HubRequest *req,
                TalaLedger *ledger)
@@ -182,11 +183,11 @@ password_work (HubRequest *req,
     hub_request_error (req, 404, "not_found", "no such user");
   else if (user == NULL)
     hub_request_ledger_error (req, error);
+  else if ((req->write_data = tala_ledger_hash_password (json_node_get_string (node),
+                                                         &error)) == NULL)
+    hub_request_ledger_error (req, error);
   else
-    {
-      req->write_data = g_strdup (json_node_get_string (node));
-      req->write = password_write;
-    }
+    req->write = password_write;
 }
 
 /* ---- Configuration ----------------------------------------------------------- */

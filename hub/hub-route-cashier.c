@@ -5,7 +5,8 @@
  *
  * The cashier API (business-rules §10.3, ops.md §5): C1 search, C2
  * record_payment (payment.record), C3 payment methods, C4 status, C5
- * history, C6 receipt, and void and adjust (payment.void, payment.adjust).
+ * history, C6 receipt, void and adjust (payment.void, payment.adjust), and
+ * the end-of-day collections report.
  * CASHIER and ADMIN (D-A2); C1 also the registrars, C6 also the student
  * the payment belongs to.
  */
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "hub-server-private.h"
+#include "tala-ledger-reports.h"
 
 static const struct
 {
@@ -433,6 +435,54 @@ adjust_work (HubRequest *req,
   correction_work (req, ledger, "payment.adjust");
 }
 
+/* ---- The collections report --------------------------------------------- */
+
+/* Adds method_display beside each method of the report's lists. */
+static void
+label_methods (JsonObject *report)
+{
+  static const char *const lists[] = { "receipts", "totals_by_method", "voids", "adjustments" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      JsonArray *list = json_object_get_array_member (report, lists[i]);
+
+      for (guint j = 0; j < json_array_get_length (list); j++)
+        {
+          JsonObject *item = json_array_get_object_element (list, j);
+          const char *method = json_object_get_string_member_with_default (item, "method", NULL);
+
+          if (method != NULL)
+            json_object_set_string_member (item, "method_display", method_label (method));
+        }
+    }
+}
+
+/* GET reports/collections/?date=&terminal=: a blank or absent date is
+ * today's business date; a blank terminal is every terminal. */
+static void
+collections_work (HubRequest *req,
+                  TalaLedger *ledger)
+{
+  const char *date = hub_request_query (req, "date");
+  const char *terminal = hub_request_query (req, "terminal");
+  g_autoptr(GError) error = NULL;
+  JsonObject *report;
+
+  report = tala_ledger_collections_report (ledger, date && date[0] ? date : NULL,
+                                           terminal && terminal[0] ? terminal : NULL,
+                                           tala_now_us (), &error);
+  if (report == NULL && g_error_matches (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID))
+    hub_request_error (req, 400, "invalid_args", "%s", error->message);
+  else if (report == NULL)
+    hub_request_ledger_error (req, error);
+  else
+    {
+      label_methods (report);
+      hub_request_reply_object (req, 200, report);
+    }
+}
+
 #define P "/api/v1/cashier/"
 
 const HubRoute hub_routes_cashier[] = {
@@ -452,5 +502,8 @@ const HubRoute hub_routes_cashier[] = {
     "unknown_payment", "Void a payment (payment.void)" },
   { "POST", P "payment/{payment_id}/adjust/", HUB_CASH, adjust_work, NULL, shape_result,
     "unknown_payment", "Adjust a payment by a signed amount (payment.adjust)" },
+  { "GET", P "reports/collections/", HUB_CASH, collections_work, NULL, NULL, NULL,
+    "End-of-day collections of a business date (?date=YYYY-MM-DD, default today;"
+    " ?terminal=C01): receipts, totals by method, voids, adjustments, cancelled numbers" },
   { NULL }
 };

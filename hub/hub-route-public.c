@@ -141,6 +141,7 @@ new_student_work (HubRequest *req,
   JsonNode *program = json_object_get_member (body, "program_id");
   g_autoptr(JsonObject) args = json_object_new ();
   g_autofree char *code = NULL;
+  g_autoptr(GError) error = NULL;
   const char *email, *first, *last, *password;
 
   if (!hub_request_only_members (req, body, allowed) ||
@@ -154,7 +155,6 @@ new_student_work (HubRequest *req,
     {
       /* The original's integer id → the code; the op judges the code. */
       g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (program));
-      g_autoptr(GError) error = NULL;
       g_autoptr(JsonObject) found = tala_ledger_program (ledger, id, &error);
 
       if (found == NULL && !g_error_matches (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID))
@@ -186,14 +186,22 @@ new_student_work (HubRequest *req,
   json_object_set_string_member (args, "email", email);
   json_object_set_string_member (args, "program", code);
   json_object_set_string_member (args, "via", "ONLINE");
+  /* Argon2id runs here, on the reader thread; the writer only stores the
+   * verifier. */
   g_free (req->write_data);
-  req->write_data = g_strdup (password);
+  req->write_data = tala_ledger_hash_password (password, &error);
+  if (req->write_data == NULL)
+    {
+      hub_request_ledger_error (req, error);
+      return;
+    }
   hub_request_set_op (req, "student.register", g_steal_pointer (&args));
 }
 
 /* Writer thread, inside the transaction that applied the op: the
- * password becomes the new user's credential (not on a replay, whose
- * student has one already), and the answer is the new Profile. */
+ * verifier new_student_work made becomes the new user's credential (not
+ * on a replay, whose student has one already), and the answer is the new
+ * Profile. */
 static void
 new_student_shape (HubRequest *req,
                    TalaLedger *ledger,
@@ -204,8 +212,8 @@ new_student_shape (HubRequest *req,
   JsonObject *profile;
 
   if (!req->replayed &&
-      !tala_ledger_set_password (ledger, json_object_get_string_member (r, "username"),
-                                 req->write_data, NULL, tala_now_us (), &error))
+      !tala_ledger_store_password (ledger, json_object_get_string_member (r, "username"),
+                                   req->write_data, NULL, tala_now_us (), &error))
     {
       hub_request_ledger_error (req, error);
       return;

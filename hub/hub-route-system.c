@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The routes that are not a resource: login (/api-token-auth/, D-S2),
- * health, readiness, Prometheus metrics, the OpenAPI document and the
- * generic op endpoint POST /api/v1/ops/.
+ * health, readiness, Prometheus metrics, the OpenAPI document and its HTML
+ * page (docs/, redoc/), and the generic op endpoint POST /api/v1/ops/.
  */
 
 #define G_LOG_DOMAIN "tala-hub"
@@ -129,6 +129,101 @@ schema_local (HubRequest *req)
   hub_request_reply (req, 200, hub_server_openapi (req->server));
 }
 
+/* ---- The API's HTML page (docs/, redoc/) --------------------------------- */
+
+static void
+append_escaped (GString    *out,
+                const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text ? text : "", -1);
+
+  g_string_append (out, escaped);
+}
+
+/* One row per operation of the OpenAPI document: method, path, roles,
+ * summary.  Self-contained: no script, no style sheet or font to fetch. */
+static GBytes *
+docs_html (JsonObject *doc)
+{
+  JsonObject *info = json_object_get_object_member (doc, "info");
+  JsonObject *paths = json_object_get_object_member (doc, "paths");
+  g_autoptr(GList) names = json_object_get_members (paths);
+  GString *out = g_string_sized_new (32 * 1024);
+  guint n = 0;
+
+  g_string_append (out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                        "<title>");
+  append_escaped (out, json_object_get_string_member (info, "title"));
+  g_string_append (out, "</title>\n<style>\n"
+                        "body{font-family:sans-serif;margin:2em;color:#222}\n"
+                        "table{border-collapse:collapse;width:100%}\n"
+                        "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;"
+                        "vertical-align:top}\n"
+                        "th{background:#eee}\ncode{font-size:.95em}\n"
+                        ".m{font-weight:bold;font-family:monospace}\n"
+                        "</style>\n</head>\n<body>\n<h1>");
+  append_escaped (out, json_object_get_string_member (info, "title"));
+  g_string_append (out, " <small>");
+  append_escaped (out, json_object_get_string_member (info, "version"));
+  g_string_append (out, "</small></h1>\n<p>Generated from the OpenAPI document "
+                        "<a href=\"/api/v1/schema/\"><code>/api/v1/schema/</code></a>. "
+                        "Authenticate with <code>Authorization: Token &lt;key&gt;</code> (or "
+                        "<code>Bearer &lt;key&gt;</code>) from <code>POST /api-token-auth/</code>. "
+                        "Errors are <code>{\"error\":{\"code\",\"message\"}}</code>; writes "
+                        "accept an <code>Idempotency-Key</code> header.</p>\n"
+                        "<table>\n<thead><tr><th>Method</th><th>Path</th><th>Roles</th>"
+                        "<th>Summary</th></tr></thead>\n<tbody>\n");
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonObject *item = json_object_get_object_member (paths, l->data);
+      g_autoptr(GList) methods = json_object_get_members (item);
+
+      for (GList *m = methods; m != NULL; m = m->next)
+        {
+          JsonObject *op = json_object_get_object_member (item, m->data);
+          JsonArray *roles = json_object_get_array_member (op, "x-tala-roles");
+          g_autofree char *method = g_ascii_strup (m->data, -1);
+          guint n_roles = roles ? json_array_get_length (roles) : 0;
+
+          g_string_append (out, "<tr><td class=\"m\">");
+          append_escaped (out, method);
+          g_string_append (out, "</td><td><code>");
+          append_escaped (out, l->data);
+          g_string_append (out, "</code></td><td>");
+          if (n_roles == 0)
+            g_string_append (out, "anyone");
+          else if (n_roles == 7)
+            g_string_append (out, "any user");
+          for (guint i = 0; n_roles < 7 && i < n_roles; i++)
+            {
+              if (i > 0)
+                g_string_append (out, ", ");
+              append_escaped (out, json_array_get_string_element (roles, i));
+            }
+          g_string_append (out, "</td><td>");
+          append_escaped (out, json_object_get_string_member_with_default (op, "summary", ""));
+          g_string_append (out, "</td></tr>\n");
+          n++;
+        }
+    }
+  g_string_append_printf (out, "</tbody>\n</table>\n<p>%u operations.</p>\n</body>\n</html>\n",
+                          n);
+  return g_string_free_to_bytes (out);
+}
+
+/* GET docs/ and redoc/: the same page, made now from the route table. */
+static void
+docs_local (HubRequest *req)
+{
+  g_autoptr(JsonNode) doc = hub_server_openapi (req->server);
+
+  hub_request_add_header (req, "Content-Security-Policy",
+                          "default-src 'none'; style-src 'unsafe-inline'");
+  hub_request_reply_raw (req, 200, "text/html; charset=utf-8",
+                         docs_html (json_node_get_object (doc)));
+}
+
 /* ---- POST /api/v1/ops/ --------------------------------------------------- */
 
 static void
@@ -162,6 +257,10 @@ const HubRoute hub_routes_system[] = {
     "Prometheus metrics" },
   { "GET", "/api/v1/schema/", HUB_ANY_USER, NULL, schema_local, NULL, NULL,
     "This OpenAPI document, generated from the route table" },
+  { "GET", "/api/v1/docs/", HUB_ANY_USER, NULL, docs_local, NULL, NULL,
+    "This API as an HTML page: every operation with its roles, from the OpenAPI document" },
+  { "GET", "/api/v1/redoc/", HUB_ANY_USER, NULL, docs_local, NULL, NULL,
+    "The same HTML page as docs/" },
   { "POST", "/api/v1/ops/", HUB_ANY_USER, ops_work, NULL, NULL, NULL,
     "Apply an op {kind, args} as the caller; answers the result envelope" },
   { NULL }

@@ -400,11 +400,13 @@ parse_envelope (TalaCtx    *ctx,
 
 /* ---- Business date ------------------------------------------------------- */
 
-static gboolean
-business_date (TalaLedger *self,
-               gint64      applied_at,
-               char        out[11],
-               GError    **error)
+/* The business date of @applied_at (ops.md §1.8): its UTC date shifted by
+ * config utc_offset, as YYYY-MM-DD. */
+gboolean
+_tala_business_date (TalaLedger *self,
+                     gint64      applied_at,
+                     char        out[11],
+                     GError    **error)
 {
   g_autofree char *offset = tala_config_str (self, "utc_offset", error);
   gint64 shift, secs;
@@ -785,7 +787,7 @@ _tala_ledger_apply_at (TalaLedger  *self,
     goto fail;
   if (!json_object_has_member (op, "recorded_at"))
     ctx.recorded_at = ctx.applied_at;
-  if (!business_date (self, ctx.applied_at, ctx.today, error) ||
+  if (!_tala_business_date (self, ctx.applied_at, ctx.today, error) ||
       !tala_db_int (self, &seq, NULL, error,
                     "SELECT coalesce(max(hub_seq), 0) + 1 FROM journal", NULL))
     goto fail;

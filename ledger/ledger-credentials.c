@@ -93,39 +93,82 @@ tala_ledger_user (TalaLedger *self,
   return user_json (stmt);
 }
 
+static gboolean
+check_password (const char *password,
+                GError    **error)
+{
+  if (password == NULL || password[0] == '\0' || strlen (password) > MAX_PASSWORD_BYTES)
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID,
+                   "a password has 1 to %d bytes", MAX_PASSWORD_BYTES);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
- * tala_ledger_set_password:
+ * tala_ledger_hash_password:
+ * @password: a password (1–1024 bytes)
+ *
+ * The Argon2id verifier of @password (libsodium crypto_pwhash_str,
+ * interactive limits), as tala_ledger_store_password() takes it.  Touches
+ * no database, so it can run on any thread; it takes about 0.1 s and
+ * 64 MiB.  %TALA_LEDGER_ERROR_INVALID for a bad password.
+ *
+ * Returns: (transfer full): the verifier, or %NULL with @error set
+ */
+char *
+tala_ledger_hash_password (const char *password,
+                           GError    **error)
+{
+  char verifier[crypto_pwhash_STRBYTES];
+  char *out;
+
+  if (!ensure_sodium (error) || !check_password (password, error))
+    return NULL;
+  if (crypto_pwhash_str (verifier, password, strlen (password),
+                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_DB, "out of memory hashing");
+      return NULL;
+    }
+  out = g_strdup (verifier);
+  sodium_memzero (verifier, sizeof verifier);
+  return out;
+}
+
+/**
+ * tala_ledger_store_password:
  * @username: an existing user
- * @password: the new password (1–1024 bytes)
+ * @verifier: a verifier as tala_ledger_hash_password() made it
  * @actor: (nullable): who sets it, for the audit entry (%NULL = SYSTEM)
  * @now_us: the hub clock, µs
  *
- * Stores an Argon2id verifier of @password for @username, replacing any
- * earlier one, and appends the audit entry USER_UPDATED {password_set:
- * true}, in one transaction (nested in the caller's when one is open).
- * Tokens issued before stay valid.  Hashing takes about 0.1 s and 64 MiB;
- * blocks.  %TALA_LEDGER_ERROR_INVALID for an unknown user or a bad password.
+ * Stores @verifier as @username's password, replacing any earlier one,
+ * and appends the audit entry USER_UPDATED {password_set: true}, in one
+ * transaction (nested in the caller's when one is open).  Tokens issued
+ * before stay valid.  Fast: no hashing here.  %TALA_LEDGER_ERROR_INVALID
+ * for an unknown user or a string that is not an Argon2id verifier.
  */
 gboolean
-tala_ledger_set_password (TalaLedger *self,
-                          const char *username,
-                          const char *password,
-                          const char *actor,
-                          gint64      now_us,
-                          GError    **error)
+tala_ledger_store_password (TalaLedger *self,
+                            const char *username,
+                            const char *verifier,
+                            const char *actor,
+                            gint64      now_us,
+                            GError    **error)
 {
-  char verifier[crypto_pwhash_STRBYTES];
   g_autoptr(JsonObject) user = NULL;
   g_autoptr(JsonObject) before = json_object_new ();
   g_autoptr(JsonObject) after = json_object_new ();
   gint64 user_id;
 
-  if (!ensure_sodium (error))
-    return FALSE;
-  if (password == NULL || password[0] == '\0' || strlen (password) > MAX_PASSWORD_BYTES)
+  if (verifier == NULL || strlen (verifier) >= crypto_pwhash_STRBYTES ||
+      !g_str_has_prefix (verifier, crypto_pwhash_argon2id_STRPREFIX))
     {
       g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID,
-                   "a password has 1 to %d bytes", MAX_PASSWORD_BYTES);
+                   "not an Argon2id password verifier");
       return FALSE;
     }
   if (!tala_ledger_begin (self, error))
@@ -134,13 +177,6 @@ tala_ledger_set_password (TalaLedger *self,
   if (user == NULL)
     goto fail;
   user_id = json_object_get_int_member (user, "id");
-  if (crypto_pwhash_str (verifier, password, strlen (password),
-                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-    {
-      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_DB, "out of memory hashing");
-      goto fail;
-    }
   json_object_set_boolean_member (after, "password_set", TRUE);
   if (!tala_db_exec (self, error,
                      "INSERT INTO credential_password (user_id, verifier, set_at)"
@@ -150,12 +186,49 @@ tala_ledger_set_password (TalaLedger *self,
       !_tala_audit_append (self, 0, NULL, "USER_UPDATED", actor, "User", username, before, after,
                            now_us, error))
     goto fail;
-  sodium_memzero (verifier, sizeof verifier);
   return tala_ledger_commit (self, error);
 
 fail:
   tala_ledger_rollback (self);
   return FALSE;
+}
+
+/**
+ * tala_ledger_set_password:
+ * @username: an existing user
+ * @password: the new password (1–1024 bytes)
+ * @actor: (nullable): who sets it, for the audit entry (%NULL = SYSTEM)
+ * @now_us: the hub clock, µs
+ *
+ * tala_ledger_hash_password() then tala_ledger_store_password().  An
+ * unknown user is found before hashing.  Hashing takes about 0.1 s and
+ * 64 MiB; blocks: a server hashes on a reader thread and only stores on
+ * its writer.  %TALA_LEDGER_ERROR_INVALID for an unknown user or a bad
+ * password.
+ */
+gboolean
+tala_ledger_set_password (TalaLedger *self,
+                          const char *username,
+                          const char *password,
+                          const char *actor,
+                          gint64      now_us,
+                          GError    **error)
+{
+  g_autoptr(JsonObject) user = NULL;
+  g_autofree char *verifier = NULL;
+  gboolean ok;
+
+  if (!check_password (password, error))
+    return FALSE;
+  user = tala_ledger_user (self, username, error);
+  if (user == NULL)
+    return FALSE;
+  verifier = tala_ledger_hash_password (password, error);
+  if (verifier == NULL)
+    return FALSE;
+  ok = tala_ledger_store_password (self, username, verifier, actor, now_us, error);
+  sodium_memzero (verifier, strlen (verifier));
+  return ok;
 }
 
 /**

@@ -250,6 +250,7 @@ gboolean  tala_time_parse   (const char *text, int *minutes);
 
 gboolean  tala_config_int   (TalaLedger *self, const char *key, gint64 *value, GError **error);
 char     *tala_config_str   (TalaLedger *self, const char *key, GError **error);
+gboolean  _tala_business_date (TalaLedger *self, gint64 applied_at, char out[11], GError **error);
 gboolean  tala_config_bool  (TalaLedger *self, const char *key, gboolean *value, GError **error);
 
 /* Resolve a student number or provisional alias: id, or 0 when unknown.

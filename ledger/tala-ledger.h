@@ -219,6 +219,15 @@ gboolean     tala_ledger_set_password (TalaLedger   *self,
                                        gint64        now_us,
                                        GError      **error);
 G_GNUC_WARN_UNUSED_RESULT
+char        *tala_ledger_hash_password (const char  *password,
+                                        GError     **error);
+gboolean     tala_ledger_store_password (TalaLedger *self,
+                                         const char *username,
+                                         const char *verifier,
+                                         const char *actor,
+                                         gint64      now_us,
+                                         GError    **error);
+G_GNUC_WARN_UNUSED_RESULT
 JsonObject  *tala_ledger_verify_login (TalaLedger   *self,
                                        const char   *login,
                                        const char   *password,
