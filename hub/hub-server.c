@@ -21,6 +21,7 @@
 #include "hub-writer.h"
 
 #define MAX_BODY_BYTES (1024 * 1024)
+#define LISTEN_BACKLOG 1024
 #define DEFAULT_READERS 4
 #define DEFAULT_RATE_ANON 100
 #define DEFAULT_RATE_AUTH 1000
@@ -822,6 +823,7 @@ tala_hub_server_listen (TalaHubServer *self,
   g_autoptr(GSocketConnectable) conn = NULL;
   g_autoptr(GSocketAddress) addr = NULL;
   g_autoptr(GSocketAddressEnumerator) e = NULL;
+  g_autoptr(GSocket) sock = NULL;
 
   g_return_val_if_fail (TALA_IS_HUB_SERVER (self), FALSE);
 
@@ -836,7 +838,17 @@ tala_hub_server_listen (TalaHubServer *self,
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "bad address %s", address);
       return FALSE;
     }
-  return soup_server_listen (self->soup, addr, self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+  /* Our own socket, for a backlog that holds a crowd of clients connecting
+   * at once (GSocket's default is 10). */
+  sock = g_socket_new (g_socket_address_get_family (addr), G_SOCKET_TYPE_STREAM,
+                       G_SOCKET_PROTOCOL_TCP, error);
+  if (sock == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (sock, LISTEN_BACKLOG);
+  if (!g_socket_bind (sock, addr, TRUE, error) || !g_socket_listen (sock, error))
+    return FALSE;
+  return soup_server_listen_socket (self->soup, sock,
+                                    self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
 }
 
 guint16

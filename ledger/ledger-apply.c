@@ -682,6 +682,10 @@ store_rejection (TalaCtx    *ctx,
   after = json_object_new ();
   json_object_set_string_member (after, "kind", ctx->kind);
   json_object_set_string_member (after, "code", ctx->reject_code);
+  /* A receipt number a terminal printed is used even when the op is
+   * rejected (D-S4): the report of the day can name it. */
+  obj_set_str (after, "device", ctx->device);
+  obj_set_str (after, "receipt_no", arg_str (ctx, "receipt_no"));
   return _tala_audit_append (ctx->ledger, 0, ctx->op_id, "SYNC_REJECTED", ctx->actor, "Op",
                              ctx->op_id, before, after, ctx->applied_at, error);
 }

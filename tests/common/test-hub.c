@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -260,4 +262,61 @@ hub_db_scalar (HubFixture *fx,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return value;
+}
+
+GSubprocess *
+hub_spawn (const char         *db,
+           guint16            *port,
+           const char * const *extra)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *log = g_strconcat (db, ".log", NULL);
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", *port);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *proc;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (g_getenv ("TALA_HUB"));
+  g_ptr_array_add (argv, g_strdup (g_getenv ("TALA_HUB")));
+  g_ptr_array_add (argv, g_strdup ("serve"));
+  g_ptr_array_add (argv, g_strdup ("--db"));
+  g_ptr_array_add (argv, g_strdup (db));
+  g_ptr_array_add (argv, g_strdup ("--listen"));
+  g_ptr_array_add (argv, g_strdup (listen));
+  g_ptr_array_add (argv, g_strdup ("--no-jobs"));
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (extra[i]));
+  g_ptr_array_add (argv, NULL);
+  g_unlink (log);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  for (;;)
+    {
+      g_autofree char *text = NULL;
+      const char *at;
+
+      if (g_file_get_contents (log, &text, NULL, NULL) &&
+          (at = strstr (text, "listening on port ")) != NULL)
+        {
+          *port = (guint16) atoi (at + strlen ("listening on port "));
+          return proc;
+        }
+      if (g_get_monotonic_time () > deadline)
+        g_error ("tala-hub serve did not start: %s", text ? text : "(no log)");
+      g_usleep (20 * 1000);
+    }
+}
+
+void
+hub_spawn_stop (GSubprocess *proc,
+                gboolean     kill)
+{
+  if (kill)
+    g_subprocess_force_exit (proc);
+  else
+    g_subprocess_send_signal (proc, SIGTERM);
+  g_subprocess_wait (proc, NULL, NULL);
 }

@@ -93,4 +93,14 @@ char       *hub_login_as         (HubFixture    *fx,
 gint64      hub_db_scalar        (HubFixture    *fx,
                                   const char    *sql);
 
+/* Starts `tala-hub serve --db @db --listen 127.0.0.1:@port --no-jobs` (port 0:
+ * a free one) plus @extra (NULL-terminated, nullable), its log in
+ * @db.log, and waits until it listens; @port gets the port. */
+GSubprocess *hub_spawn           (const char         *db,
+                                  guint16            *port,
+                                  const char * const *extra);
+/* SIGTERM (or SIGKILL when @kill) and wait. */
+void         hub_spawn_stop      (GSubprocess        *proc,
+                                  gboolean            kill);
+
 G_END_DECLS
