@@ -275,7 +275,7 @@ cmd_bootstrap (int    argc,
   g_autoptr(JsonObject) state = NULL;
   g_autoptr(GKeyFile) keys = g_key_file_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = credentials_path ();
+  g_autofree char *path = NULL;
   g_autofree char *terminal = NULL;
   g_autofree char *username = NULL;
   gint64 start = g_get_monotonic_time (), last = 0;
@@ -283,6 +283,7 @@ cmd_bootstrap (int    argc,
 
   if (!parse (context, &argc, &argv, 0, &status))
     return status;
+  path = credentials_path ();
   client = client_from_credentials (&error);
   if (client == NULL)
     return fail (error);

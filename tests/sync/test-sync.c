@@ -453,6 +453,105 @@ test_hub_down (SyncFixture   *fx,
   g_assert_cmpint (hub_scalar (fx, "SELECT count(*) FROM txn"), ==, 1);
 }
 
+/* Runs tala-sync with @args, @input on its standard input; returns the
+ * exit status, @out gets standard output. */
+static int
+run_cli (const char         *input,
+         char              **out,
+         const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("TALA_SYNC"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, input, NULL, out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("tala-sync %s: %s", args[0], err);
+  return g_subprocess_get_exit_status (proc);
+}
+
+/* The headless terminal, end to end as a script would use it. */
+static void
+test_cli (SyncFixture   *fx,
+          gconstpointer  data)
+{
+  g_autofree char *replica = g_build_filename (fx->dir, "cli.db", NULL);
+  g_autofree char *creds = g_strconcat (replica, ".credentials", NULL);
+  g_autofree char *ops = g_build_filename (fx->dir, "ops.jsonl", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  GStatBuf st;
+
+  g_assert_nonnull (g_getenv ("TALA_SYNC"));
+  g_assert_cmpint (run_cli (NULL, &out, (const char *[]) { "--help", NULL }), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (NULL, &out, (const char *[]) { "frobnicate", NULL }), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (NULL, &out, (const char *[]) { "status", "--replica", replica,
+                                                           NULL }), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli ("wrong\n", &out,
+                            (const char *[]) { "register", "--hub", fx->url, "--user", "cashier1",
+                                               "--terminal", "C07", "--replica", replica, NULL }),
+                   ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli ("cashier-pass\n", &out,
+                            (const char *[]) { "register", "--hub", fx->url, "--user", "cashier1",
+                                               "--terminal", "C07", "--replica", replica, NULL }),
+                   ==, 0);
+  g_assert_null (strstr (out, "device_token"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (g_stat (creds, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (run_cli (NULL, &out, (const char *[]) { "bootstrap", "--replica", replica,
+                                                           NULL }), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_file_set_contents (ops, PAY ("100.00") "\n" PAY ("0.00") "\nnot json\n" PAY ("250.50") "\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  /* Two recorded, a refused amount and a bad line: exit 1, nothing lost. */
+  g_assert_cmpint (run_cli (NULL, &out, (const char *[]) { "record", ops, "--replica", replica,
+                                                           NULL }), ==, 1);
+  g_assert_nonnull (strstr (out, "C07-000001"));
+  g_assert_nonnull (strstr (out, "C07-000002"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (NULL, &out, (const char *[]) { "status", "--replica", replica,
+                                                           NULL }), ==, 0);
+  status = test_parse_object (out);
+  g_assert_cmpint (json_object_get_int_member (status, "pending"), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&status, json_object_unref);
+  g_assert_cmpint (run_cli (NULL, &out, (const char *[]) { "sync", "--once", "--replica",
+                                                           replica, NULL }), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (NULL, &out, (const char *[]) { "status", "--replica", replica,
+                                                           NULL }), ==, 0);
+  status = test_parse_object (out);
+  g_assert_cmpint (json_object_get_int_member (status, "pending"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (status, "attention"), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (hub_scalar (fx, "SELECT count(*) FROM txn WHERE device = 'C07'"), ==, 2);
+  g_assert_cmpint (run_cli (NULL, &out, (const char *[]) { "attention", "list", "--replica",
+                                                           replica, NULL }), ==, 0);
+  g_assert_cmpstr (out, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (NULL, &out, (const char *[]) { "attention", "dismiss", "nope",
+                                                           "--replica", replica, NULL }), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (NULL, &out, (const char *[]) { "sync", "--once", "--every", "5",
+                                                           "--replica", replica, NULL }), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -468,6 +567,7 @@ main (int   argc,
   ADD ("provisional-student", test_provisional_student);
   ADD ("restore-numbers", test_restore_numbers);
   ADD ("hub-down", test_hub_down);
+  ADD ("cli", test_cli);
 #undef ADD
 
   return g_test_run ();
