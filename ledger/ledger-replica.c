@@ -90,7 +90,7 @@ tala_ledger_changes_json (TalaLedger  *self,
 
 /* ---- The snapshot -------------------------------------------------------- */
 
-/* What a terminal must never receive, and what is the hub's own business. */
+/* What a terminal never receives: secrets and the hub's own bookkeeping. */
 static const char *const private_tables[] = {
   "credential_password",
   "credential_token",
@@ -100,81 +100,89 @@ static const char *const private_tables[] = {
   "device",
 };
 
-static gboolean
-sqlite_fail (sqlite3     *db,
-             const char  *what,
-             GError     **error)
+/* History a replica does not need in full: the journal and the audit log
+ * keep their newest entry (the next hub_seq and the next link of each
+ * chain come from it); decisions are the hub's business. */
+static const struct
 {
-  g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_DB, "%s: %s", what,
-               sqlite3_errmsg (db));
-  return FALSE;
+  const char *table;
+  const char *rows;   /* a constant WHERE clause, NULL: every row */
+} copied_partly[] = {
+  { "journal", "hub_seq = (SELECT max(hub_seq) FROM main.journal)" },
+  { "audit", "id = (SELECT max(id) FROM main.audit)" },
+  { "applied_op", "0" },
+};
+
+static gboolean
+is_private (const char *table)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (private_tables); i++)
+    if (strcmp (table, private_tables[i]) == 0)
+      return TRUE;
+  return g_str_has_prefix (table, "sqlite_") || g_str_has_prefix (table, "sync_");
 }
 
-static gboolean
-scrub_copy (const char  *path,
-            gint64      *cursor,
-            GError     **error)
+/* The tables of the ledger, by name (a constant list from the schema). */
+static GPtrArray *
+table_names (TalaLedger  *self,
+             GError     **error)
 {
-  sqlite3 *db = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = NULL;
-  gboolean ok = FALSE;
+  int rc;
 
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (self->db, "SELECT name FROM main.sqlite_schema WHERE type = 'table'"
+                          " ORDER BY name", -1, &stmt, NULL) != SQLITE_OK)
     {
-      sqlite_fail (db, "opening the snapshot", error);
-      goto out;
+      tala_db_set_error (self, sqlite3_errcode (self->db), error);
+      return NULL;
     }
-  /* secure_delete zeroes the freed pages, so no secret stays in the file. */
-  if (sqlite3_exec (db, "PRAGMA journal_mode = DELETE; PRAGMA secure_delete = ON;"
-                    " BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      sqlite_fail (db, "preparing the snapshot", error);
-      goto out;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (private_tables); i++)
-    {
-      g_autofree char *sql = NULL;
-      int exists = 0;
-
-      if (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
-                              " AND name = ?1", -1, &stmt, NULL) != SQLITE_OK)
-        {
-          sqlite_fail (db, "reading the snapshot's schema", error);
-          goto out;
-        }
-      sqlite3_bind_text (stmt, 1, private_tables[i], -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        exists = sqlite3_column_int (stmt, 0);
-      g_clear_pointer (&stmt, sqlite3_finalize);
-      if (!exists)
-        continue;
-      /* The names are the constants above, never input. */
-      sql = g_strdup_printf ("DELETE FROM %s", private_tables[i]);
-      if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        {
-          sqlite_fail (db, "scrubbing the snapshot", error);
-          goto out;
-        }
-    }
-  if (sqlite3_prepare_v2 (db, "SELECT coalesce(max(hub_seq), 0) FROM journal", -1, &stmt,
-                          NULL) != SQLITE_OK || sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite_fail (db, "reading the snapshot's cursor", error);
-      goto out;
-    }
-  *cursor = sqlite3_column_int64 (stmt, 0);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      sqlite_fail (db, "writing the snapshot", error);
-      goto out;
-    }
-  ok = TRUE;
-
-out:
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return ok;
+  if (rc != SQLITE_DONE)
+    {
+      tala_db_set_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&names);
+}
+
+/* Copies what a replica needs from main into the attached "snap", in the
+ * caller's read transaction. */
+static gboolean
+copy_tables (TalaLedger  *self,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) names = table_names (self, error);
+
+  if (names == NULL)
+    return FALSE;
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *table = g_ptr_array_index (names, i);
+      const char *rows = NULL;
+      g_autofree char *sql = NULL;
+
+      if (is_private (table))
+        continue;
+      for (guint j = 0; j < G_N_ELEMENTS (copied_partly); j++)
+        if (strcmp (table, copied_partly[j].table) == 0)
+          rows = copied_partly[j].rows;
+      /* The names come from the schema; a quote in one would be a bug. */
+      g_assert (strchr (table, '"') == NULL);
+      /* The migrations put rows of their own in some tables (scales). */
+      sql = g_strdup_printf ("DELETE FROM snap.\"%s\"; INSERT INTO snap.\"%s\""
+                             " SELECT * FROM main.\"%s\"%s%s", table, table, table,
+                             rows ? " WHERE " : "", rows ? rows : "");
+      if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        {
+          tala_db_set_error (self, sqlite3_errcode (self->db), error);
+          g_prefix_error (error, "copying %s: ", table);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /**
@@ -182,9 +190,12 @@ out:
  * @dest_path: a file that does not exist yet
  * @cursor: (out): the newest hub_seq in the copy
  *
- * VACUUM INTO copies the ledger as of one read transaction; the copy is
- * then scrubbed (private_tables) in rollback-journal mode, so that it is
- * one self-contained file.  On failure the file is removed.
+ * Makes a fresh ledger at @dest_path (the same migrations) and copies into
+ * it, in one read transaction of @self (consistent; the writer never
+ * waits), every table but the private ones, and only the newest entry of
+ * the journal and the audit log.  Nothing secret is ever written to the
+ * file.  The copy is one self-contained file (rollback journal).  On
+ * failure the file is removed.  Not inside a transaction of @self.
  */
 gboolean
 tala_ledger_snapshot (TalaLedger  *self,
@@ -192,20 +203,52 @@ tala_ledger_snapshot (TalaLedger  *self,
                       gint64      *cursor,
                       GError     **error)
 {
+  g_autoptr(TalaLedger) dest = NULL;
+  g_autofree char *wal = g_strconcat (dest_path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (dest_path, "-shm", NULL);
+  gboolean attached = FALSE, ok = FALSE;
+
   g_return_val_if_fail (self != NULL && dest_path != NULL && cursor != NULL, FALSE);
+  g_return_val_if_fail (self->depth == 0, FALSE);
 
   if (g_file_test (dest_path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST, "%s already exists", dest_path);
       return FALSE;
     }
-  if (!tala_db_exec (self, error, "VACUUM INTO :dest", ":dest", DB_TEXT, dest_path, NULL) ||
-      !scrub_copy (dest_path, cursor, error))
+  dest = tala_ledger_open (dest_path, error);
+  if (dest == NULL || !tala_db_exec_plain (dest, "PRAGMA journal_mode = DELETE", error))
+    goto out;
+  g_clear_pointer (&dest, tala_ledger_free);
+
+  /* Parents and children arrive in table order: no key checks while
+   * copying rows that already satisfy them. */
+  if (!tala_db_exec_plain (self, "PRAGMA foreign_keys = OFF", error) ||
+      !tala_db_exec (self, error, "ATTACH DATABASE :path AS snap", ":path", DB_TEXT, dest_path,
+                     NULL))
+    goto out;
+  attached = TRUE;
+  if (!tala_db_exec_plain (self, "PRAGMA snap.synchronous = OFF; BEGIN", error))
+    goto out;
+  if (!copy_tables (self, error) ||
+      !tala_db_int (self, cursor, NULL, error,
+                    "SELECT coalesce(max(hub_seq), 0) FROM snap.journal", NULL))
     {
-      g_unlink (dest_path);
-      return FALSE;
+      tala_db_exec_plain (self, "ROLLBACK", NULL);
+      goto out;
     }
-  return TRUE;
+  ok = tala_db_exec_plain (self, "COMMIT", error);
+
+out:
+  if (attached)
+    tala_db_exec_plain (self, "DETACH DATABASE snap", NULL);
+  tala_db_exec_plain (self, "PRAGMA foreign_keys = ON", NULL);
+  g_clear_pointer (&dest, tala_ledger_free);
+  if (!ok)
+    g_unlink (dest_path);
+  g_unlink (wal);
+  g_unlink (shm);
+  return ok;
 }
 
 /* ---- The replica --------------------------------------------------------- */

@@ -29,9 +29,10 @@ char        *tala_ledger_changes_json   (TalaLedger   *self,
                                          GError      **error);
 
 /* Writes a consistent copy of the ledger to @dest_path (which must not
- * exist) without secrets: no credentials, no scheduler bookkeeping, no
- * device tokens, their pages zeroed.  @cursor gets the copy's newest
- * hub_seq.  Blocks for as long as the copy takes. */
+ * exist) for a terminal: no credentials, no scheduler bookkeeping, no
+ * device tokens, and of the journal and the audit log only their newest
+ * entry.  @cursor gets the copy's newest hub_seq.  Blocks for as long as
+ * the copy takes; not inside a transaction. */
 gboolean     tala_ledger_snapshot       (TalaLedger   *self,
                                          const char   *dest_path,
                                          gint64       *cursor,
@@ -94,8 +95,9 @@ gboolean     tala_ledger_replay_entry   (TalaLedger   *self,
                                          gint64        hub_seq,
                                          GError      **error);
 
-/* SHA-256 (hex) of the replicated tables, the rows a rebuild reproduces
- * (ledger-check.c), so that a replica and its hub can be compared. */
+/* SHA-256 (hex) of the replicated tables: the business rows a rebuild
+ * reproduces, without the history (journal, decisions, audit log), so
+ * that a replica and its hub can be compared (ledger-check.c). */
 G_GNUC_WARN_UNUSED_RESULT
 char        *tala_ledger_checksum       (TalaLedger   *self,
                                          GError      **error);
