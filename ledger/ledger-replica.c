@@ -382,6 +382,50 @@ tala_ledger_undo (TalaLedger  *self,
   return TRUE;
 }
 
+/**
+ * tala_ledger_undo_all:
+ * @changesets: (element-type GBytes): in the order they were made
+ *
+ * Undoes all of @changesets at once: they are combined into one changeset
+ * (an SQLite changegroup), which is inverted and applied, so that undoing
+ * many ops costs about what one does.  A conflict undoes nothing.
+ */
+gboolean
+tala_ledger_undo_all (TalaLedger  *self,
+                      GPtrArray   *changesets,
+                      GError     **error)
+{
+  sqlite3_changegroup *group = NULL;
+  g_autoptr(GBytes) combined = NULL;
+  void *data = NULL;
+  int size = 0;
+  int rc;
+
+  g_return_val_if_fail (self != NULL && changesets != NULL, FALSE);
+
+  if (changesets->len == 0)
+    return TRUE;
+  rc = sqlite3changegroup_new (&group);
+  for (guint i = 0; rc == SQLITE_OK && i < changesets->len; i++)
+    {
+      GBytes *c = g_ptr_array_index (changesets, i);
+
+      rc = sqlite3changegroup_add (group, (int) g_bytes_get_size (c),
+                                   (void *) g_bytes_get_data (c, NULL));
+    }
+  if (rc == SQLITE_OK)
+    rc = sqlite3changegroup_output (group, &size, &data);
+  sqlite3changegroup_delete (group);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_DB,
+                   "combining provisional ops: %s", sqlite3_errstr (rc));
+      return FALSE;
+    }
+  combined = g_bytes_new_with_free_func (data, (gsize) size, sqlite3_free, data);
+  return size == 0 || tala_ledger_undo (self, combined, error);
+}
+
 gboolean
 tala_ledger_replay_entry (TalaLedger  *self,
                           JsonObject  *op,

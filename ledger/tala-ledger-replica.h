@@ -85,6 +85,11 @@ gboolean     tala_ledger_undo           (TalaLedger   *self,
                                          GBytes       *changeset,
                                          GError      **error);
 
+/* Undoes many changesets (@changesets: GBytes, oldest first) at once. */
+gboolean     tala_ledger_undo_all       (TalaLedger   *self,
+                                         GPtrArray    *changesets,
+                                         GError      **error);
+
 /* Applies one of the hub's journal entries exactly as the hub did
  * (trusted channel, its applied_at).  The result envelope must say
  * "applied" with @hub_seq; anything else means the replica is not the

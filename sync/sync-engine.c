@@ -280,16 +280,26 @@ tala_sync_once (TalaReplica     *replica,
                 GError         **error)
 {
   gint64 cursor = tala_replica_get_int (replica, "cursor");
-  gboolean more = TRUE;
+  gboolean more = TRUE, ok;
+  gint64 start = g_get_monotonic_time ();
 
-  if (!push_all (replica, client, stats, cancellable, error))
+  ok = push_all (replica, client, stats, cancellable, error);
+  stats->push_us += g_get_monotonic_time () - start;
+  if (!ok)
     return FALSE;
   while (more)
     {
       g_autoptr(JsonArray) changes = json_array_new ();
 
-      if (!pull_some (replica, client, stats, changes, &cursor, &more, cancellable, error) ||
-          !tala_replica_rebase (replica, changes, cursor, tala_now_us (), error))
+      start = g_get_monotonic_time ();
+      ok = pull_some (replica, client, stats, changes, &cursor, &more, cancellable, error);
+      stats->pull_us += g_get_monotonic_time () - start;
+      if (!ok)
+        return FALSE;
+      start = g_get_monotonic_time ();
+      ok = tala_replica_rebase (replica, changes, cursor, tala_now_us (), error);
+      stats->rebase_us += g_get_monotonic_time () - start;
+      if (!ok)
         return FALSE;
     }
   return TRUE;

@@ -623,26 +623,21 @@ static gboolean
 undo_all (TalaReplica  *self,
           GError      **error)
 {
+  g_autoptr(GPtrArray) changesets = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   sqlite3_stmt *stmt = prepare (self->db, error,
                                 "SELECT changeset FROM sync_outbox WHERE changeset IS NOT NULL"
-                                " ORDER BY seq DESC", NULL);
+                                " ORDER BY seq", NULL);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(GBytes) changeset = g_bytes_new (sqlite3_column_blob (stmt, 0),
-                                                 (gsize) sqlite3_column_bytes (stmt, 0));
-
-      if (!tala_ledger_undo (self->ledger, changeset, error))
-        {
-          sqlite3_finalize (stmt);
-          return FALSE;
-        }
-    }
+    g_ptr_array_add (changesets, g_bytes_new (sqlite3_column_blob (stmt, 0),
+                                              (gsize) sqlite3_column_bytes (stmt, 0)));
   sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE || db_fail (self->db, error);
+  if (rc != SQLITE_DONE)
+    return db_fail (self->db, error);
+  return tala_ledger_undo_all (self->ledger, changesets, error);
 }
 
 static gboolean

@@ -25,6 +25,9 @@ typedef struct
   guint pulled;        /* journal entries replayed */
   guint pushes;        /* push requests */
   guint pulls;         /* pull requests */
+  gint64 push_us;      /* time spent pushing and storing the answers */
+  gint64 pull_us;      /* time spent pulling */
+  gint64 rebase_us;    /* time spent rebasing */
 } TalaSyncStats;
 
 /* Logs @username in with @password (POST /api-token-auth/) and registers
