@@ -76,6 +76,7 @@ typedef struct
   int       students;
   int       enroll;
   gint64    seed;
+  double    rate;
   gboolean  quick;
   char     *db;
   char     *dir;
@@ -117,6 +118,8 @@ struct _Phase
   guint        n_5xx;
   guint        n_failed;    /* no HTTP answer */
   double       seconds;
+  double       rate;        /* requests per second offered; 0: each client's next
+                             * request as soon as its last one is answered */
 };
 
 static size_t
@@ -302,8 +305,11 @@ phase_send (CURLM  *multi,
   curl_multi_add_handle (multi, client->easy);
 }
 
-/* Runs @phase on @n clients, each sending its next request as soon as its
- * last one is answered, until phase->total are answered. */
+/* Runs @phase on @n clients until phase->total are answered.  Closed loop
+ * (phase->rate 0): a client sends its next request as soon as its last one
+ * is answered.  Paced (rate > 0): request k is due at k / rate seconds and
+ * goes out on an idle client then (a request waits only when all @n are
+ * busy). */
 static void
 phase_run (CURLM  *multi,
            Client *clients,
@@ -311,14 +317,28 @@ phase_run (CURLM  *multi,
            Phase  *phase)
 {
   gint64 start = g_get_monotonic_time ();
+  GQueue idle = G_QUEUE_INIT;
 
-  for (guint i = 0; i < n && phase->sent < phase->total; i++)
-    phase_send (multi, phase, &clients[i]);
+  for (guint i = 0; i < n; i++)
+    g_queue_push_tail (&idle, &clients[i]);
   while (phase->done < phase->total)
     {
       CURLMsg *msg;
-      int running, left;
+      int running, left, wait_ms = 100;
+      gint64 now = g_get_monotonic_time ();
 
+      while (phase->sent < phase->total && !g_queue_is_empty (&idle))
+        {
+          gint64 due = phase->rate > 0 ? start + (gint64) (phase->sent * 1e6 / phase->rate)
+                                       : now;
+
+          if (due > now)
+            {
+              wait_ms = (int) MIN (100, (due - now + 999) / 1000);
+              break;
+            }
+          phase_send (multi, phase, g_queue_pop_head (&idle));
+        }
       curl_multi_perform (multi, &running);
       while ((msg = curl_multi_info_read (multi, &left)) != NULL)
         {
@@ -331,12 +351,13 @@ phase_run (CURLM  *multi,
           curl_easy_getinfo (easy, CURLINFO_PRIVATE, (char **) &client);
           curl_multi_remove_handle (multi, easy);
           phase_record (phase, client, result);
-          if (phase->sent < phase->total)
-            phase_send (multi, phase, client);
+          g_queue_push_tail (&idle, client);
+          wait_ms = 0;
         }
-      if (phase->done < phase->total)
-        curl_multi_poll (multi, NULL, 0, 100, NULL);
+      if (phase->done < phase->total && wait_ms > 0)
+        curl_multi_poll (multi, NULL, 0, wait_ms, NULL);
     }
+  g_queue_clear (&idle);
   phase->seconds = (g_get_monotonic_time () - start) / 1e6;
 }
 
@@ -880,12 +901,22 @@ writer_commits (const char *base)
   return n;
 }
 
+/* Requests of a paced phase: 20 seconds' worth, at most @requests. */
+static guint
+paced_count (guint  requests,
+             double rate)
+{
+  return (guint) MAX (1, MIN ((double) requests, rate * 20));
+}
+
 /* What a mode measured. */
 typedef struct
 {
   Phase   pay;
   Phase   profile;
   Phase   enroll;
+  Phase   pay_paced;        /* --rate: the same requests at a fixed pace */
+  Phase   profile_paced;
   gint64  commits;          /* writer commits during the payments */
   gint64  payments_added;   /* PAYMENT rows the payments added */
   gint64  total_units;      /* of the enroll student, after */
@@ -899,6 +930,8 @@ mode_clear (Mode *mode)
   phase_clear (&mode->pay);
   phase_clear (&mode->profile);
   phase_clear (&mode->enroll);
+  phase_clear (&mode->pay_paced);
+  phase_clear (&mode->profile_paced);
 }
 
 static gboolean
@@ -908,6 +941,7 @@ run_reads (CURLM      *multi,
            guint       n,
            const Plan *plan,
            guint       requests,
+           double      rate,
            Mode       *mode,
            GError    **error)
 {
@@ -926,6 +960,15 @@ run_reads (CURLM      *multi,
   phase_init (&mode->profile, base, requests, profile_prepare, NULL, NULL);
   phase_run (multi, clients, n, &mode->profile);
   g_print ("  profile GET: %u in %.2f s\n", mode->profile.done, mode->profile.seconds);
+  if (rate > 0)
+    {
+      phase_init (&mode->profile_paced, base, paced_count (requests, rate), profile_prepare,
+                  NULL, NULL);
+      mode->profile_paced.rate = rate;
+      phase_run (multi, clients, n, &mode->profile_paced);
+      g_print ("  profile GET paced at %.0f/s: %u in %.2f s\n", rate, mode->profile_paced.done,
+               mode->profile_paced.seconds);
+    }
 
   /* 3. Enroll requests for one student, all at once over their own,
    *    already open connections. */
@@ -1006,9 +1049,19 @@ run_mode (const char    *base,
   mode->commits = writer_commits (url) - commits;
   g_print ("  payments: %u in %.2f s, %" G_GINT64_FORMAT " commits\n", mode->pay.done,
            mode->pay.seconds, mode->commits);
+  if (group_commit && opts->rate > 0)
+    {
+      phase_init (&mode->pay_paced, url, paced_count ((guint) opts->requests, opts->rate),
+                  pay_prepare, NULL, &pay);
+      mode->pay_paced.rate = opts->rate;
+      phase_run (multi, clients, n, &mode->pay_paced);
+      g_print ("  payments paced at %.0f/s: %u in %.2f s\n", opts->rate, mode->pay_paced.done,
+               mode->pay_paced.seconds);
+    }
 
   if (group_commit &&
-      !run_reads (multi, url, clients, n, plan, (guint) opts->requests, mode, error))
+      !run_reads (multi, url, clients, n, plan, (guint) opts->requests, opts->rate, mode,
+                  error))
     goto out;
   ok = TRUE;
 
@@ -1103,7 +1156,7 @@ report (const Options *opts,
                       on->enroll.n_failed;
   gboolean units_ok = on->total_units >= 0 && on->total_units <= plan->max_units &&
                       on->take_units == on->total_units;
-  gboolean payments_ok = on->payments_added == on->pay.n_2xx &&
+  gboolean payments_ok = on->payments_added == on->pay.n_2xx + on->pay_paced.n_2xx &&
                          off->payments_added == off->pay.n_2xx;
 
   g_print ("\n| %-28s | %8s | %8s | %7s | %7s | %7s | %7s |\n", "measurement", "requests",
@@ -1114,6 +1167,16 @@ report (const Options *opts,
   print_row ("payment POST, one txn/request", &off->pay);
   print_row ("student profile GET", &on->profile);
   print_row ("enroll POST, one student", &on->enroll);
+  if (opts->rate > 0)
+    {
+      g_autofree char *pay_label = g_strdup_printf ("payment POST at %.0f/s", opts->rate);
+      g_autofree char *profile_label = g_strdup_printf ("profile GET at %.0f/s", opts->rate);
+
+      print_row (pay_label, &on->pay_paced);
+      print_row (profile_label, &on->profile_paced);
+      bad_answers += on->pay_paced.n_5xx + on->pay_paced.n_failed + on->profile_paced.n_5xx +
+                     on->profile_paced.n_failed;
+    }
   g_print ("\nanswers: payments ON {%s}; OFF {%s}; profile {%s}\n", pay_on, pay_off, profile);
   g_print ("writer commits during the payments: ON %" G_GINT64_FORMAT " (%.1f payments each),"
            " OFF %" G_GINT64_FORMAT "\n", on->commits,
@@ -1142,13 +1205,25 @@ report (const Options *opts,
            BUDGET_PAY_P99, verdict (pay_p99 < BUDGET_PAY_P99));
   g_print ("  profile GET p99: %.2f ms (budget < %.0f ms): %s\n", profile_p99,
            BUDGET_PROFILE_P99, verdict (profile_p99 < BUDGET_PROFILE_P99));
+  if (opts->rate > 0)
+    {
+      double paced_pay = phase_percentile (&on->pay_paced, 99);
+      double paced_profile = phase_percentile (&on->profile_paced, 99);
+
+      g_print ("  at a fixed %.0f requests/s over the same %u clients:\n", opts->rate,
+               (guint) opts->clients);
+      g_print ("    payment p99: %.2f ms (budget < %.0f ms): %s\n", paced_pay, BUDGET_PAY_P99,
+               verdict (paced_pay < BUDGET_PAY_P99));
+      g_print ("    profile GET p99: %.2f ms (budget < %.0f ms): %s\n", paced_profile,
+               BUDGET_PROFILE_P99, verdict (paced_profile < BUDGET_PROFILE_P99));
+    }
   g_print ("correctness:\n");
   g_print ("  enrolled units ≤ %" G_GINT64_FORMAT " after %u simultaneous enrolls: %s\n",
            plan->max_units, on->enroll.done, verdict (units_ok));
   g_print ("  no 5xx and no request without an answer (%u): %s\n", bad_answers,
            verdict (bad_answers == 0));
   g_print ("  every 2xx payment is in the ledger (ON %" G_GINT64_FORMAT "/%u, OFF %"
-           G_GINT64_FORMAT "/%u): %s\n", on->payments_added, on->pay.n_2xx,
+           G_GINT64_FORMAT "/%u): %s\n", on->payments_added, on->pay.n_2xx + on->pay_paced.n_2xx,
            off->payments_added, off->pay.n_2xx, verdict (payments_ok));
   return units_ok && bad_answers == 0 && payments_ok;
 }
@@ -1217,6 +1292,9 @@ main (int    argc,
       "Keep the seeded ledger here and reuse it when it exists (never written to)", "PATH" },
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &opts.dir,
       "Scratch directory, on a real disk (default: a new temporary one)", "DIR" },
+    { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &opts.rate,
+      "Also measure payments and profile GETs at a fixed R requests/s (open loop, same clients)",
+      "R" },
     { "quick", 0, 0, G_OPTION_ARG_NONE, &opts.quick,
       "A smoke test: 2000 students and 1000 requests unless given", NULL },
     { NULL }
@@ -1245,7 +1323,7 @@ main (int    argc,
     opts.requests = opts.quick ? 1000 : 10000;
   if (opts.students == 0)
     opts.students = opts.quick ? 2000 : 20000;
-  if (opts.clients < 1 || opts.clients > 4096 || opts.requests < 1 || opts.students < 100 ||
+  if (opts.rate < 0 || opts.clients < 1 || opts.clients > 4096 || opts.requests < 1 || opts.students < 100 ||
       opts.enroll < 1 || opts.enroll > 8192)
     {
       g_printerr ("bench-hub: need 1 ≤ --clients ≤ 4096, --requests ≥ 1, --students ≥ 100, "
