@@ -4,7 +4,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The terminal's HTTP client (tala-sync-client.h) over one libcurl easy
- * handle, kept between requests so that its connection stays open.
+ * handle.  The handle keeps the options that never change (timeouts, TLS,
+ * encodings, callbacks); each request sets only its URL, method, body and
+ * headers.  The handle is driven through a private multi handle so that
+ * the wait for the network can also watch the GCancellable's file
+ * descriptor: a cancel from another thread ends the request at once
+ * instead of at the next progress callback (about one a second).  The
+ * multi handle holds the connection cache, so one connection stays open
+ * between requests.
  */
 
 #define G_LOG_DOMAIN "tala-sync"
@@ -14,96 +21,48 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <unistd.h>
-#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "tala-sync-client.h"
 
 struct _TalaSyncClient
 {
-  CURL       *curl;
-  char       *base_url;
-  char       *auth;          /* "Authorization: Token …", nullable */
-  char       *ca_file;
-  guint       connect_timeout_s;
-  guint       timeout_s;
-  guint       low_speed_s;
+  CURL  *curl;                     /* the easy handle, reused for every request */
+  CURLM *multi;                    /* drives @curl; owns the kept-alive connection */
+  char  *base_url;                 /* without a trailing slash */
+  char  *auth;                     /* "Authorization: Token …", nullable */
+  char  *ca_file;                  /* nullable; CURLOPT_CAINFO keeps only a copy */
+  char   detail[CURL_ERROR_SIZE];  /* CURLOPT_ERRORBUFFER */
 };
 
-/* What one transfer collects. */
+/* What one transfer collects; lives on the caller's stack during perform(). */
 typedef struct
 {
   GByteArray           *body;      /* the answer, when not streamed to a file */
-  FILE                 *file;      /* download() */
-  GHashTable           *headers;   /* lower-case name → value */
+  FILE                 *file;      /* download(): the answer goes here instead */
+  GHashTable           *headers;   /* lower-case name → last value */
   GCancellable         *cancellable;
   TalaSyncProgressFunc  progress;
   gpointer              progress_data;
-  gboolean              write_failed;
+  gboolean              write_failed; /* fwrite() to @file failed */
 } Transfer;
 
 static gpointer
-global_init (gpointer data)
+global_init_cb (gpointer data)
 {
   curl_global_init (CURL_GLOBAL_DEFAULT);
   return NULL;
 }
 
-TalaSyncClient *
-tala_sync_client_new (const char                  *base_url,
-                      const TalaSyncClientOptions *options)
-{
-  static GOnce once = G_ONCE_INIT;
-  TalaSyncClient *self = g_new0 (TalaSyncClient, 1);
-  gsize n;
-
-  g_return_val_if_fail (base_url != NULL, NULL);
-
-  g_once (&once, global_init, NULL);
-  self->curl = curl_easy_init ();
-  self->base_url = g_strdup (base_url);
-  n = strlen (self->base_url);
-  while (n > 0 && self->base_url[n - 1] == '/')
-    self->base_url[--n] = '\0';
-  self->ca_file = g_strdup (options ? options->ca_file : NULL);
-  self->connect_timeout_s = options && options->connect_timeout_s ? options->connect_timeout_s
-                                                                  : 10;
-  self->timeout_s = options && options->timeout_s ? options->timeout_s : 300;
-  self->low_speed_s = options && options->low_speed_s ? options->low_speed_s : 30;
-  return self;
-}
-
-void
-tala_sync_client_free (TalaSyncClient *self)
-{
-  if (self == NULL)
-    return;
-  curl_easy_cleanup (self->curl);
-  g_free (self->base_url);
-  g_free (self->auth);
-  g_free (self->ca_file);
-  g_free (self);
-}
-
-const char *
-tala_sync_client_get_base_url (TalaSyncClient *self)
-{
-  return self->base_url;
-}
-
-void
-tala_sync_client_set_token (TalaSyncClient *self,
-                            const char     *token)
-{
-  g_clear_pointer (&self->auth, g_free);
-  if (token != NULL)
-    self->auth = g_strdup_printf ("Authorization: Token %s", token);
-}
-
 /* ---- Callbacks ----------------------------------------------------------- */
 
+/* CURLOPT_WRITEFUNCTION: appends to the buffer or the file.  Returning less
+ * than was given makes libcurl stop with CURLE_WRITE_ERROR, which is how a
+ * cancel and a full disk end the transfer. */
 static size_t
 write_cb (char   *data,
           size_t  size,
@@ -113,7 +72,7 @@ write_cb (char   *data,
   Transfer *t = user_data;
   size_t bytes = size * n;
 
-  if (t->cancellable != NULL && g_cancellable_is_cancelled (t->cancellable))
+  if (g_cancellable_is_cancelled (t->cancellable))
     return 0;
   if (t->file != NULL)
     {
@@ -128,6 +87,9 @@ write_cb (char   *data,
   return bytes;
 }
 
+/* CURLOPT_HEADERFUNCTION: one header line at a time, status lines included.
+ * A status line starts a new answer (after a 1xx or a redirect), so the
+ * table only ever holds the last answer's headers. */
 static size_t
 header_cb (char   *data,
            size_t  size,
@@ -139,7 +101,6 @@ header_cb (char   *data,
   g_autofree char *line = g_strndup (data, bytes);
   char *colon;
 
-  /* A new status line (a redirect, a 1xx): only the last answer counts. */
   if (g_str_has_prefix (line, "HTTP/"))
     {
       g_hash_table_remove_all (t->headers);
@@ -155,8 +116,10 @@ header_cb (char   *data,
   return bytes;
 }
 
+/* CURLOPT_XFERINFOFUNCTION: reports download progress, and aborts the
+ * transfer when the cancellable fired. */
 static int
-progress_cb (void       *user_data,
+xferinfo_cb (void       *user_data,
              curl_off_t  dltotal,
              curl_off_t  dlnow,
              curl_off_t  ultotal,
@@ -164,33 +127,111 @@ progress_cb (void       *user_data,
 {
   Transfer *t = user_data;
 
-  if (t->cancellable != NULL && g_cancellable_is_cancelled (t->cancellable))
+  if (g_cancellable_is_cancelled (t->cancellable))
     return 1;
   if (t->progress != NULL && dlnow > 0)
     t->progress ((gint64) dlnow, (gint64) dltotal, t->progress_data);
   return 0;
 }
 
+/* ---- Construction -------------------------------------------------------- */
+
+TalaSyncClient *
+tala_sync_client_new (const char                  *base_url,
+                      const TalaSyncClientOptions *options)
+{
+  static GOnce once = G_ONCE_INIT;
+  TalaSyncClientOptions defaults = { 0 };
+  TalaSyncClient *self;
+  gsize n;
+  CURL *c;
+
+  g_return_val_if_fail (base_url != NULL, NULL);
+
+  g_once (&once, global_init_cb, NULL);
+  if (options == NULL)
+    options = &defaults;
+  self = g_new0 (TalaSyncClient, 1);
+  self->base_url = g_strdup (base_url);
+  n = strlen (self->base_url);
+  while (n > 0 && self->base_url[n - 1] == '/')
+    self->base_url[--n] = '\0';
+  self->ca_file = g_strdup (options->ca_file);
+  self->multi = curl_multi_init ();
+  self->curl = c = curl_easy_init ();
+  g_assert (self->multi != NULL && c != NULL);
+
+  curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt (c, CURLOPT_USERAGENT, "tala-sync/" PACKAGE_VERSION);
+  curl_easy_setopt (c, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt (c, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT,
+                    (long) (options->connect_timeout_s ? options->connect_timeout_s : 10));
+  curl_easy_setopt (c, CURLOPT_TIMEOUT, (long) (options->timeout_s ? options->timeout_s : 300));
+  curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME,
+                    (long) (options->low_speed_s ? options->low_speed_s : 30));
+  if (self->ca_file != NULL)
+    curl_easy_setopt (c, CURLOPT_CAINFO, self->ca_file);
+  curl_easy_setopt (c, CURLOPT_ERRORBUFFER, self->detail);
+  curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt (c, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt (c, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+  curl_easy_setopt (c, CURLOPT_NOPROGRESS, 0L);
+  return self;
+}
+
+void
+tala_sync_client_free (TalaSyncClient *self)
+{
+  if (self == NULL)
+    return;
+  curl_easy_cleanup (self->curl);
+  curl_multi_cleanup (self->multi);
+  g_free (self->base_url);
+  g_free (self->auth);
+  g_free (self->ca_file);
+  g_free (self);
+}
+
+const char *
+tala_sync_client_get_base_url (TalaSyncClient *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->base_url;
+}
+
+void
+tala_sync_client_set_token (TalaSyncClient *self,
+                            const char     *token)
+{
+  g_return_if_fail (self != NULL);
+
+  g_clear_pointer (&self->auth, g_free);
+  if (token != NULL)
+    self->auth = g_strdup_printf ("Authorization: Token %s", token);
+}
+
 /* ---- One transfer -------------------------------------------------------- */
 
+/* Turns a CURLcode into a G_IO_ERROR (see the header for the mapping). */
 static void
-set_error (CURLcode      rc,
-           const char   *detail,
-           Transfer     *t,
-           GError      **error)
+set_curl_error (CURLcode    rc,
+                const char *detail,
+                Transfer   *t,
+                GError    **error)
 {
   GIOErrorEnum code = G_IO_ERROR_FAILED;
-  const char *text = detail && detail[0] ? detail : curl_easy_strerror (rc);
+  const char *text = detail != NULL && detail[0] != '\0' ? detail : curl_easy_strerror (rc);
 
   switch (rc)
     {
     case CURLE_ABORTED_BY_CALLBACK:
     case CURLE_WRITE_ERROR:
-      if (t->cancellable != NULL && g_cancellable_is_cancelled (t->cancellable))
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
-          return;
-        }
+      if (g_cancellable_is_cancelled (t->cancellable))
+        code = G_IO_ERROR_CANCELLED;
       break;
     case CURLE_OPERATION_TIMEDOUT:
       code = G_IO_ERROR_TIMED_OUT;
@@ -207,6 +248,66 @@ set_error (CURLcode      rc,
   g_set_error (error, G_IO_ERROR, code, "%s", text);
 }
 
+/* Runs the easy handle to completion on the private multi handle, waking
+ * up when the cancellable's fd becomes readable (or every 100 ms when it
+ * cannot give one); libcurl shortens the wait for its own timers.
+ * Returns the transfer's CURLcode, or -1 when it was cancelled while
+ * waiting. */
+static int
+run_transfer (TalaSyncClient *self,
+              GCancellable   *cancellable)
+{
+  struct curl_waitfd extra = { 0 };
+  GPollFD pollfd = { -1, 0, 0 };
+  gboolean has_fd = FALSE;
+  gboolean cancelled = FALSE;
+  int result = CURLE_OK;
+  CURLMsg *msg;
+  CURLMcode mc;
+  int running = 1;
+  int left;
+
+  if (cancellable != NULL)
+    has_fd = g_cancellable_make_pollfd (cancellable, &pollfd);
+  extra.fd = pollfd.fd;
+  extra.events = CURL_WAIT_POLLIN;
+  mc = curl_multi_add_handle (self->multi, self->curl);
+  while (mc == CURLM_OK)
+    {
+      mc = curl_multi_perform (self->multi, &running);
+      if (mc != CURLM_OK || running == 0)
+        break;
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          cancelled = TRUE;
+          break;
+        }
+      /* Without a pollable cancellable, look at it every 100 ms. */
+      mc = curl_multi_poll (self->multi, has_fd ? &extra : NULL, has_fd ? 1 : 0,
+                            cancellable != NULL && !has_fd ? 100 : 1000, NULL);
+    }
+  if (cancelled)
+    result = -1;
+  else if (mc != CURLM_OK)
+    {
+      g_strlcpy (self->detail, curl_multi_strerror (mc), sizeof self->detail);
+      result = CURLE_FAILED_INIT;
+    }
+  else
+    while ((msg = curl_multi_info_read (self->multi, &left)) != NULL)
+      if (msg->msg == CURLMSG_DONE && msg->easy_handle == self->curl)
+        result = msg->data.result;
+  /* An unfinished transfer's connection is closed here; a finished one's
+   * stays in the multi handle's cache for the next request. */
+  curl_multi_remove_handle (self->multi, self->curl);
+  if (has_fd)
+    g_cancellable_release_fd (cancellable);
+  return result;
+}
+
+/* Sends one request with @headers (the caller's list, freed by the caller)
+ * and @body (ignored for GET and HEAD), filling @t.  Returns the status,
+ * or 0 with @error. */
 static guint
 perform (TalaSyncClient      *self,
          const char          *method,
@@ -217,63 +318,67 @@ perform (TalaSyncClient      *self,
          GError             **error)
 {
   g_autofree char *url = g_strconcat (self->base_url, path, NULL);
-  char detail[CURL_ERROR_SIZE] = "";
-  long status = 0;
-  CURLcode rc;
   CURL *c = self->curl;
+  long status = 0;
+  int rc;
 
-  if (t->cancellable != NULL && g_cancellable_set_error_if_cancelled (t->cancellable, error))
+  if (g_cancellable_set_error_if_cancelled (t->cancellable, error))
     return 0;
-  curl_easy_reset (c);
+  self->detail[0] = '\0';
   curl_easy_setopt (c, CURLOPT_URL, url);
-  curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (c, CURLOPT_USERAGENT, "tala-sync/" PACKAGE_VERSION);
-  curl_easy_setopt (c, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt (c, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT, (long) self->connect_timeout_s);
-  curl_easy_setopt (c, CURLOPT_TIMEOUT, (long) self->timeout_s);
-  curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME, (long) self->low_speed_s);
-  curl_easy_setopt (c, CURLOPT_ERRORBUFFER, detail);
-  curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "http,https");
-  if (self->ca_file != NULL)
-    curl_easy_setopt (c, CURLOPT_CAINFO, self->ca_file);
-  curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, write_cb);
-  curl_easy_setopt (c, CURLOPT_WRITEDATA, t);
-  curl_easy_setopt (c, CURLOPT_HEADERFUNCTION, header_cb);
-  curl_easy_setopt (c, CURLOPT_HEADERDATA, t);
-  curl_easy_setopt (c, CURLOPT_XFERINFOFUNCTION, progress_cb);
-  curl_easy_setopt (c, CURLOPT_XFERINFODATA, t);
-  curl_easy_setopt (c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt (c, CURLOPT_HTTPHEADER, headers);
-  if (strcmp (method, "GET") == 0)
-    curl_easy_setopt (c, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt (c, CURLOPT_WRITEDATA, t);
+  curl_easy_setopt (c, CURLOPT_HEADERDATA, t);
+  curl_easy_setopt (c, CURLOPT_XFERINFODATA, t);
+  if (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0)
+    {
+      curl_easy_setopt (c, CURLOPT_CUSTOMREQUEST, NULL);
+      curl_easy_setopt (c, CURLOPT_HTTPGET, 1L);
+      curl_easy_setopt (c, CURLOPT_NOBODY, strcmp (method, "HEAD") == 0 ? 1L : 0L);
+    }
   else
     {
-      curl_easy_setopt (c, CURLOPT_CUSTOMREQUEST, method);
+      curl_easy_setopt (c, CURLOPT_NOBODY, 0L);
       curl_easy_setopt (c, CURLOPT_POSTFIELDSIZE_LARGE,
-                        (curl_off_t) (body ? g_bytes_get_size (body) : 0));
-      curl_easy_setopt (c, CURLOPT_POSTFIELDS, body ? g_bytes_get_data (body, NULL) : "");
+                        (curl_off_t) (body != NULL ? g_bytes_get_size (body) : 0));
+      curl_easy_setopt (c, CURLOPT_POSTFIELDS,
+                        body != NULL ? g_bytes_get_data (body, NULL) : (gconstpointer) "");
+      curl_easy_setopt (c, CURLOPT_CUSTOMREQUEST, method);
     }
-  rc = curl_easy_perform (c);
+
+  rc = run_transfer (self, t->cancellable);
+
+  /* Nothing that dies with this call stays in the handle. */
+  curl_easy_setopt (c, CURLOPT_HTTPHEADER, NULL);
+  curl_easy_setopt (c, CURLOPT_POSTFIELDS, NULL);
+  if (rc == -1)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+      return 0;
+    }
   if (rc != CURLE_OK)
     {
-      set_error (rc, detail, t, error);
+      set_curl_error ((CURLcode) rc, self->detail, t, error);
       return 0;
     }
   curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &status);
+  if (status <= 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "No HTTP status in the answer");
+      return 0;
+    }
   return (guint) status;
 }
 
+/* The request's headers: no "Expect: 100-continue" round trip, the token,
+ * and the optional Content-Type and Idempotency-Key. */
 static struct curl_slist *
-base_headers (TalaSyncClient *self,
+make_headers (TalaSyncClient *self,
               const char     *content_type,
               const char     *idempotency_key)
 {
-  struct curl_slist *list = NULL;
+  struct curl_slist *list = curl_slist_append (NULL, "Expect:");
 
-  /* No "Expect: 100-continue" round trip for bodies. */
-  list = curl_slist_append (list, "Expect:");
   if (self->auth != NULL)
     list = curl_slist_append (list, self->auth);
   if (content_type != NULL)
@@ -303,8 +408,9 @@ request (TalaSyncClient  *self,
          GCancellable    *cancellable,
          GError         **error)
 {
+  struct curl_slist *headers = make_headers (self, body != NULL ? content_type : NULL,
+                                             idempotency_key);
   Transfer t = { 0 };
-  struct curl_slist *headers = base_headers (self, body ? content_type : NULL, idempotency_key);
   guint status;
 
   t.body = g_byte_array_new ();
@@ -319,8 +425,7 @@ request (TalaSyncClient  *self,
       if (response_headers != NULL)
         *response_headers = g_steal_pointer (&t.headers);
     }
-  if (t.body != NULL)
-    g_byte_array_unref (t.body);
+  g_clear_pointer (&t.body, g_byte_array_unref);
   g_clear_pointer (&t.headers, g_hash_table_unref);
   return status;
 }
@@ -336,7 +441,10 @@ tala_sync_client_request (TalaSyncClient  *self,
                           GCancellable    *cancellable,
                           GError         **error)
 {
-  g_return_val_if_fail (self != NULL && method != NULL && path != NULL, 0);
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (method != NULL, 0);
+  g_return_val_if_fail (path != NULL, 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
   return request (self, method, path, content_type, NULL, body, response, response_headers,
                   cancellable, error);
@@ -356,7 +464,10 @@ tala_sync_client_request_json (TalaSyncClient  *self,
   g_autoptr(GBytes) answer = NULL;
   guint status;
 
-  g_return_val_if_fail (self != NULL && method != NULL && path != NULL, 0);
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (method != NULL, 0);
+  g_return_val_if_fail (path != NULL, 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
   if (reply != NULL)
     *reply = NULL;
@@ -392,47 +503,50 @@ tala_sync_client_download (TalaSyncClient        *self,
                            GCancellable          *cancellable,
                            GError               **error)
 {
+  struct curl_slist *headers = NULL;
   Transfer t = { 0 };
-  struct curl_slist *headers = base_headers (self, NULL, NULL);
   guint status;
+  int saved;
   int fd;
 
-  g_return_val_if_fail (self != NULL && path != NULL && dest_file != NULL, 0);
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (path != NULL, 0);
+  g_return_val_if_fail (dest_file != NULL, 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
-  fd = g_open (dest_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (error_body != NULL)
+    *error_body = NULL;
+  fd = g_open (dest_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0 || (t.file = fdopen (fd, "wb")) == NULL)
     {
-      int saved = errno;
-
+      saved = errno;
       if (fd >= 0)
         close (fd);
-      curl_slist_free_all (headers);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", dest_file,
                    g_strerror (saved));
       return 0;
     }
+  headers = make_headers (self, NULL, NULL);
   t.headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   t.cancellable = cancellable;
   t.progress = progress;
   t.progress_data = progress_data;
   status = perform (self, "GET", path, headers, NULL, &t, error);
   curl_slist_free_all (headers);
+  if (status == 0 && t.write_failed)
+    g_prefix_error (error, "writing %s: ", dest_file);
   if (fclose (t.file) != 0 && status >= 200 && status < 300)
     {
-      int saved = errno;
-
+      saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", dest_file,
                    g_strerror (saved));
       status = 0;
     }
-  if (t.write_failed && status == 0 && error != NULL && *error != NULL &&
-      !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_prefix_error (error, "writing %s: ", dest_file);
   if (status < 200 || status >= 300)
     {
       if (status > 0 && error_body != NULL)
         {
-          gchar *contents = NULL;
+          char *contents = NULL;
           gsize length = 0;
 
           if (g_file_get_contents (dest_file, &contents, &length, NULL))
@@ -440,7 +554,7 @@ tala_sync_client_download (TalaSyncClient        *self,
         }
       g_unlink (dest_file);
     }
-  else if (response_headers != NULL)
+  if (status > 0 && response_headers != NULL)
     *response_headers = g_steal_pointer (&t.headers);
   g_clear_pointer (&t.headers, g_hash_table_unref);
   return status;
