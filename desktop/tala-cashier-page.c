@@ -362,9 +362,13 @@ static void
 tala_cashier_page_dispose (GObject *object)
 {
   TalaCashierPage *self = TALA_CASHIER_PAGE (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), TALA_TYPE_CASHIER_PAGE);
+  /* The paned has no id, so the template leaves it to us. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->results);
   g_clear_object (&self->session);
