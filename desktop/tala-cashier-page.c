@@ -1,0 +1,446 @@
+/* tala-cashier-page.c
+ *
+ * Copyright 2026 The Tala authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The cashier's page: search as you type, the selected student's account
+ * (buckets, credit, permits, history) and the payment form.  A payment is
+ * previewed first (the op applied and rolled back on a worker, see
+ * tala_store_preview()), and only the confirm records it.
+ */
+
+#define G_LOG_DOMAIN "tala-cashier-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tala-cashier-page.h"
+#include "tala-items.h"
+#include "tala-student-list.h"
+
+struct _TalaCashierPage
+{
+  GtkWidget        parent_instance;
+
+  /* Template widgets */
+  GtkSearchEntry  *search;
+  GtkListView     *results_view;
+  GtkLabel        *name_label;
+  GtkLabel        *totals_label;
+  GtkLabel        *permits_label;
+  GtkListView     *buckets_view;
+  GtkListView     *history_view;
+  GtkEntry        *amount;
+  GtkDropDown     *method;
+  GtkEntry        *reference;
+  GtkLabel        *preview_label;
+  GtkButton       *confirm_button;
+
+  /* Owned */
+  TalaSession     *session;
+  TalaStudentList *results;
+  GtkSingleSelection *selection;
+  GListStore      *buckets;       /* of TalaBucket */
+  GListStore      *history;       /* of TalaHistoryEntry */
+  GCancellable    *cancellable;
+  char            *student;       /* the account shown */
+  char            *previewed;     /* canonical args of the previewed payment */
+};
+
+G_DEFINE_FINAL_TYPE (TalaCashierPage, tala_cashier_page, GTK_TYPE_WIDGET)
+
+static const char *const methods[] = {
+  "CASH", "CHECK", "CREDIT_CARD", "BANK_TRANSFER", "ONLINE", "GCASH", "MAYA", NULL,
+};
+
+static void
+show_account (TalaCashierPage *self,
+              JsonObject      *account)
+{
+  JsonObject *e = json_object_has_member (account, "enrollment")
+                  ? json_object_get_object_member (account, "enrollment") : NULL;
+  JsonArray *history = json_object_get_array_member (account, "history");
+  g_autoptr(GString) permits = g_string_new (NULL);
+  g_autofree char *name = g_strdup_printf ("%s %s · %s",
+                                           json_object_get_string_member (account, "first_name"),
+                                           json_object_get_string_member (account, "last_name"),
+                                           json_object_get_string_member (account, "student"));
+  g_autofree char *totals = NULL;
+
+  gtk_label_set_label (self->name_label, name);
+  g_list_store_remove_all (self->buckets);
+  g_list_store_remove_all (self->history);
+  if (e != NULL)
+    {
+      JsonArray *b = json_object_get_array_member (e, "buckets");
+      JsonArray *p = json_object_get_array_member (e, "permits");
+
+      totals = g_strdup_printf (_("Due ₱%s · Paid ₱%s · Balance ₱%s · Credit ₱%s"),
+                                json_object_get_string_member (e, "total_due"),
+                                json_object_get_string_member (e, "total_paid"),
+                                json_object_get_string_member (e, "balance"),
+                                json_object_get_string_member (e, "credit"));
+      for (guint i = 0; b != NULL && i < json_array_get_length (b); i++)
+        {
+          g_autoptr(TalaBucket) bucket =
+            tala_bucket_new_from_json (json_array_get_object_element (b, i));
+
+          g_list_store_append (self->buckets, bucket);
+        }
+      for (guint i = 0; p != NULL && i < json_array_get_length (p); i++)
+        {
+          JsonObject *permit = json_array_get_object_element (p, i);
+
+          g_string_append_printf (permits, "%s%s: %s", permits->len ? " · " : "",
+                                  json_object_get_string_member_with_default (permit, "period", ""),
+                                  json_object_get_string_member_with_default (permit, "status", ""));
+        }
+    }
+  else
+    totals = g_strdup_printf (_("Not enrolled this semester · Unassigned credit ₱%s"),
+                              json_object_get_string_member (account, "unassigned_credit"));
+  gtk_label_set_label (self->totals_label, totals);
+  gtk_label_set_label (self->permits_label, permits->str);
+  for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
+    {
+      g_autoptr(TalaHistoryEntry) h =
+        tala_history_entry_new_from_json (json_array_get_object_element (history, i));
+
+      g_list_store_append (self->history, h);
+    }
+}
+
+static void
+account_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  TalaCashierPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) account = tala_session_account_finish (TALA_SESSION (object), result,
+                                                               &error);
+
+  if (account == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_label (self->totals_label, error->message);
+      return;
+    }
+  show_account (self, account);
+}
+
+static void
+load_account (TalaCashierPage *self)
+{
+  if (self->student == NULL || self->session == NULL)
+    return;
+  tala_session_account_async (self->session, self->student, self->cancellable,
+                              account_done_cb, self);
+}
+
+static void
+selection_changed_cb (TalaCashierPage *self)
+{
+  TalaStudent *student = gtk_single_selection_get_selected_item (self->selection);
+
+  if (student == NULL)
+    return;
+  g_free (self->student);
+  self->student = g_strdup (tala_student_get_number (student));
+  g_clear_pointer (&self->previewed, g_free);
+  gtk_label_set_label (self->preview_label, "");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
+  load_account (self);
+}
+
+static void
+search_changed_cb (TalaCashierPage *self)
+{
+  if (self->results != NULL)
+    tala_student_list_set_query (self->results, gtk_editable_get_text (GTK_EDITABLE (self->search)));
+}
+
+/* The payment in the form as op args; NULL (and a message) when invalid. */
+static JsonObject *
+payment_args (TalaCashierPage *self)
+{
+  const char *amount = gtk_editable_get_text (GTK_EDITABLE (self->amount));
+  const char *reference = gtk_editable_get_text (GTK_EDITABLE (self->reference));
+  guint method = gtk_drop_down_get_selected (self->method);
+  g_autoptr(JsonObject) args = json_object_new ();
+  gint64 centavos;
+  g_autofree char *normal = NULL;
+
+  if (self->student == NULL)
+    {
+      gtk_label_set_label (self->preview_label, _("Choose a student first."));
+      return NULL;
+    }
+  if (!tala_money_parse (amount, TALA_MONEY_POSITIVE, &centavos, NULL))
+    {
+      gtk_label_set_label (self->preview_label, _("Type the amount like 2500.00."));
+      return NULL;
+    }
+  normal = tala_money_format (centavos);
+  json_object_set_string_member (args, "student", self->student);
+  json_object_set_string_member (args, "amount", normal);
+  json_object_set_string_member (args, "method", methods[MIN (method, G_N_ELEMENTS (methods) - 2)]);
+  if (reference[0] != '\0')
+    json_object_set_string_member (args, "reference_number", reference);
+  return g_steal_pointer (&args);
+}
+
+static char *
+describe_allocation (JsonObject *envelope)
+{
+  JsonObject *result = json_object_get_object_member (envelope, "result");
+  JsonArray *allocation = result ? json_object_get_array_member (result, "allocation") : NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; allocation != NULL && i < json_array_get_length (allocation); i++)
+    {
+      JsonObject *a = json_array_get_object_element (allocation, i);
+
+      /* Translators: one line of a payment's allocation preview. */
+      g_string_append_printf (text, _("Month %d: ₱%s (%s)\n"),
+                              (int) json_object_get_int_member (a, "month"),
+                              json_object_get_string_member (a, "applied"),
+                              json_object_get_boolean_member (a, "is_paid") ? _("now paid")
+                                                                            : _("part paid"));
+    }
+  if (result != NULL && json_object_has_member (result, "credit_added"))
+    g_string_append_printf (text, _("Credit added: ₱%s"),
+                            json_object_get_string_member (result, "credit_added"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static const char *
+rejection (JsonObject *envelope)
+{
+  JsonObject *err = json_object_get_object_member (envelope, "error");
+
+  if (err != NULL && json_object_has_member (err, "message"))
+    return json_object_get_string_member (err, "message");
+  return json_object_get_string_member_with_default (envelope, "code", _("Refused"));
+}
+
+static void
+preview_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  TalaCashierPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) envelope = tala_session_op_finish (TALA_SESSION (object), result, &error);
+  g_autofree char *text = NULL;
+
+  if (envelope == NULL)
+    {
+      gtk_label_set_label (self->preview_label, error->message);
+      return;
+    }
+  if (g_strcmp0 (json_object_get_string_member_with_default (envelope, "status", ""),
+                 "applied") != 0)
+    {
+      gtk_label_set_label (self->preview_label, rejection (envelope));
+      return;
+    }
+  text = describe_allocation (envelope);
+  gtk_label_set_label (self->preview_label, text);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), TRUE);
+}
+
+static void
+preview_action (GtkWidget  *widget,
+                const char *name G_GNUC_UNUSED,
+                GVariant   *param G_GNUC_UNUSED)
+{
+  TalaCashierPage *self = TALA_CASHIER_PAGE (widget);
+  g_autoptr(JsonObject) args = payment_args (self);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
+  g_clear_pointer (&self->previewed, g_free);
+  if (args == NULL || self->session == NULL)
+    return;
+  self->previewed = tala_json_canonical_object (args);
+  tala_session_op_async (self->session, "payment.record", args, TRUE, self->cancellable,
+                         preview_done_cb, self);
+}
+
+static void
+record_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TalaCashierPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) envelope = tala_session_op_finish (TALA_SESSION (object), result, &error);
+  JsonObject *r;
+  g_autofree char *text = NULL;
+
+  if (envelope == NULL)
+    {
+      gtk_label_set_label (self->preview_label, error->message);
+      return;
+    }
+  r = json_object_get_object_member (envelope, "result");
+  if (r == NULL)
+    {
+      gtk_label_set_label (self->preview_label, rejection (envelope));
+      return;
+    }
+  text = g_strdup_printf (_("Receipt %s: ₱%s received"),
+                          json_object_get_string_member (r, "receipt_no"),
+                          json_object_get_string_member (r, "amount"));
+  gtk_label_set_label (self->preview_label, text);
+  gtk_editable_set_text (GTK_EDITABLE (self->amount), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->reference), "");
+  load_account (self);
+}
+
+/* Records exactly what was previewed; a changed form needs a new preview. */
+static void
+confirm_action (GtkWidget  *widget,
+                const char *name G_GNUC_UNUSED,
+                GVariant   *param G_GNUC_UNUSED)
+{
+  TalaCashierPage *self = TALA_CASHIER_PAGE (widget);
+  g_autoptr(JsonObject) args = payment_args (self);
+  g_autofree char *canonical = args ? tala_json_canonical_object (args) : NULL;
+
+  if (args == NULL || g_strcmp0 (canonical, self->previewed) != 0 ||
+      !gtk_widget_get_sensitive (GTK_WIDGET (self->confirm_button)))
+    {
+      preview_action (widget, NULL, NULL);
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
+  g_clear_pointer (&self->previewed, g_free);
+  tala_session_op_async (self->session, "payment.record", args, FALSE, self->cancellable,
+                         record_done_cb, self);
+}
+
+/* Enter in the amount: the first previews, the second confirms. */
+static void
+amount_activate_cb (TalaCashierPage *self)
+{
+  confirm_action (GTK_WIDGET (self), NULL, NULL);
+}
+
+void
+tala_cashier_page_set_session (TalaCashierPage *self,
+                               TalaSession     *session)
+{
+  g_return_if_fail (TALA_IS_CASHIER_PAGE (self));
+
+  g_set_object (&self->session, session);
+  g_clear_object (&self->results);
+  self->results = tala_student_list_new (tala_session_get_store (session));
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->results));
+}
+
+void
+tala_cashier_page_focus_search (TalaCashierPage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->search));
+}
+
+const char *
+tala_cashier_page_get_student (TalaCashierPage *self)
+{
+  return self->student;
+}
+
+GListModel *
+tala_cashier_page_get_results (TalaCashierPage *self)
+{
+  return G_LIST_MODEL (self->results);
+}
+
+static void
+tala_cashier_page_dispose (GObject *object)
+{
+  TalaCashierPage *self = TALA_CASHIER_PAGE (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TALA_TYPE_CASHIER_PAGE);
+  /* The paned has no id, so the template leaves it to us. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->results);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (tala_cashier_page_parent_class)->dispose (object);
+}
+
+static void
+tala_cashier_page_finalize (GObject *object)
+{
+  TalaCashierPage *self = TALA_CASHIER_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->buckets);
+  g_clear_object (&self->history);
+  g_free (self->student);
+  g_free (self->previewed);
+  G_OBJECT_CLASS (tala_cashier_page_parent_class)->finalize (object);
+}
+
+static void
+tala_cashier_page_class_init (TalaCashierPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tala_cashier_page_dispose;
+  object_class->finalize = tala_cashier_page_finalize;
+
+  g_type_ensure (TALA_TYPE_STUDENT);
+  g_type_ensure (TALA_TYPE_BUCKET);
+  g_type_ensure (TALA_TYPE_HISTORY_ENTRY);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/tala/Tala/ui/tala-cashier-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, search);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, results_view);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, totals_label);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, permits_label);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, buckets_view);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, history_view);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, amount);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, method);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, reference);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, preview_label);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, confirm_button);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, amount_activate_cb);
+  gtk_widget_class_install_action (widget_class, "cashier.preview", NULL, preview_action);
+  gtk_widget_class_install_action (widget_class, "cashier.confirm", NULL, confirm_action);
+}
+
+static void
+tala_cashier_page_init (TalaCashierPage *self)
+{
+  g_autoptr(GtkStringList) strings = gtk_string_list_new (methods);
+  GtkNoSelection *no_selection;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->buckets = g_list_store_new (TALA_TYPE_BUCKET);
+  self->history = g_list_store_new (TALA_TYPE_HISTORY_ENTRY);
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  g_signal_connect_swapped (self->selection, "notify::selected-item",
+                            G_CALLBACK (selection_changed_cb), self);
+  gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (self->selection));
+  no_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->buckets)));
+  gtk_list_view_set_model (self->buckets_view, GTK_SELECTION_MODEL (no_selection));
+  g_object_unref (no_selection);
+  no_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->history)));
+  gtk_list_view_set_model (self->history_view, GTK_SELECTION_MODEL (no_selection));
+  g_object_unref (no_selection);
+  gtk_drop_down_set_model (self->method, G_LIST_MODEL (strings));
+}

@@ -1,0 +1,200 @@
+/* tala-items.c
+ *
+ * Copyright 2026 The Tala authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The four item types share one layout: a parent GObject and an array of
+ * strings, one per property, filled at construction.  The helpers below
+ * install, read and fill those properties.
+ */
+
+#define G_LOG_DOMAIN "tala-items"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tala-items.h"
+
+#define MAX_FIELDS 8
+
+typedef struct
+{
+  GObject  parent_instance;
+  char    *values[MAX_FIELDS];     /* indexed by property id - 1; owned */
+} Item;
+
+static void
+item_install (GObjectClass      *klass,
+              const char *const *names,
+              guint              n)
+{
+  g_assert (n < MAX_FIELDS);
+  for (guint i = 0; i < n; i++)
+    g_object_class_install_property (klass, i + 1,
+                                     g_param_spec_string (names[i], NULL, NULL, NULL,
+                                                          G_PARAM_READABLE |
+                                                          G_PARAM_STATIC_STRINGS));
+}
+
+static void
+item_get_property (GObject    *object,
+                   guint       prop_id,
+                   GValue     *value,
+                   GParamSpec *pspec)
+{
+  Item *self = (Item *) object;
+
+  if (prop_id >= 1 && prop_id <= MAX_FIELDS)
+    g_value_set_string (value, self->values[prop_id - 1]);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+item_finalize_values (Item *self)
+{
+  for (guint i = 0; i < MAX_FIELDS; i++)
+    g_clear_pointer (&self->values[i], g_free);
+}
+
+static const char *
+str (JsonObject *object,
+     const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return "";
+  return json_node_get_string (node);
+}
+
+#define DEFINE_ITEM(TypeName, type_name)                                       \
+  struct _##TypeName { Item item; };                                           \
+  G_DEFINE_FINAL_TYPE (TypeName, type_name, G_TYPE_OBJECT)                     \
+  static void                                                                  \
+  type_name##_finalize (GObject *object)                                       \
+  {                                                                            \
+    item_finalize_values ((Item *) object);                                    \
+    G_OBJECT_CLASS (type_name##_parent_class)->finalize (object);              \
+  }                                                                            \
+  static void                                                                  \
+  type_name##_init (TypeName *self G_GNUC_UNUSED)                              \
+  {                                                                            \
+  }                                                                            \
+  static void                                                                  \
+  type_name##_class_init (TypeName##Class *klass)                              \
+  {                                                                            \
+    GObjectClass *object_class = G_OBJECT_CLASS (klass);                       \
+    object_class->finalize = type_name##_finalize;                             \
+    object_class->get_property = item_get_property;                            \
+    item_install (object_class, type_name##_fields,                            \
+                  G_N_ELEMENTS (type_name##_fields));                          \
+  }
+
+static const char *const tala_student_fields[] = { "number", "full-name", "program", "status" };
+static const char *const tala_bucket_fields[] = {
+  "month", "due", "paid", "remaining", "due-date", "state",
+};
+static const char *const tala_history_entry_fields[] = {
+  "id", "date", "kind", "amount", "method", "receipt", "status",
+};
+static const char *const tala_attention_item_fields[] = {
+  "op-id", "kind", "code", "message", "advice",
+};
+
+DEFINE_ITEM (TalaStudent, tala_student)
+DEFINE_ITEM (TalaBucket, tala_bucket)
+DEFINE_ITEM (TalaHistoryEntry, tala_history_entry)
+DEFINE_ITEM (TalaAttentionItem, tala_attention_item)
+
+TalaStudent *
+tala_student_new_from_json (JsonObject *profile)
+{
+  Item *self = g_object_new (TALA_TYPE_STUDENT, NULL);
+  JsonObject *user = json_object_get_object_member (profile, "user");
+
+  self->values[0] = g_strdup (str (profile, "student_id"));
+  self->values[1] = g_strdup (user ? str (user, "full_name") : "");
+  self->values[2] = g_strdup (str (profile, "program_code"));
+  self->values[3] = g_strdup (str (profile, "status"));
+  return (TalaStudent *) self;
+}
+
+const char *
+tala_student_get_number (TalaStudent *self)
+{
+  return ((Item *) self)->values[0];
+}
+
+TalaBucket *
+tala_bucket_new_from_json (JsonObject *bucket)
+{
+  Item *self = g_object_new (TALA_TYPE_BUCKET, NULL);
+  gboolean paid = json_object_get_boolean_member_with_default (bucket, "is_paid", FALSE);
+
+  self->values[0] = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                     json_object_get_int_member_with_default (bucket, "month", 0));
+  self->values[1] = g_strdup (str (bucket, "due"));
+  self->values[2] = g_strdup (str (bucket, "paid_total"));
+  self->values[3] = g_strdup (str (bucket, "remaining"));
+  self->values[4] = g_strdup (str (bucket, "due_date"));
+  /* Translators: the state of one month's bucket of fees. */
+  self->values[5] = g_strdup (paid ? C_("bucket", "Paid") : C_("bucket", "Due"));
+  return (TalaBucket *) self;
+}
+
+TalaHistoryEntry *
+tala_history_entry_new_from_json (JsonObject *entry)
+{
+  Item *self = g_object_new (TALA_TYPE_HISTORY_ENTRY, NULL);
+
+  self->values[0] = g_strdup (str (entry, "id"));
+  self->values[1] = g_strdup (str (entry, "date"));
+  self->values[2] = g_strdup (str (entry, "type"));
+  self->values[3] = g_strdup (str (entry, "amount"));
+  self->values[4] = g_strdup (str (entry, "method"));
+  self->values[5] = g_strdup (str (entry, "receipt_no"));
+  self->values[6] = g_strdup (str (entry, "status"));
+  return (TalaHistoryEntry *) self;
+}
+
+/* What the user should do about a rejection, by its code. */
+static const char *
+advice_for (const char *code)
+{
+  if (g_strcmp0 (code, "deferred") == 0)
+    return _("The hub is still waiting for something this depends on. Dismiss it to cancel it.");
+  if (g_strcmp0 (code, "duplicate_reference") == 0 ||
+      g_strcmp0 (code, "duplicate_receipt_no") == 0)
+    return _("Another payment already holds this number. Check the receipt and record it again.");
+  if (g_strcmp0 (code, "forbidden") == 0)
+    return _("Your role may not do this. Ask an administrator.");
+  return _("The hub refused this. Check the student's record, then redo it if still needed.");
+}
+
+TalaAttentionItem *
+tala_attention_item_new_from_json (JsonObject *item)
+{
+  Item *self = g_object_new (TALA_TYPE_ATTENTION_ITEM, NULL);
+
+  self->values[0] = g_strdup (str (item, "op_id"));
+  self->values[1] = g_strdup (str (item, "kind"));
+  self->values[2] = g_strdup (str (item, "code"));
+  self->values[3] = g_strdup (str (item, "message"));
+  self->values[4] = g_strdup (advice_for (self->values[2]));
+  return (TalaAttentionItem *) self;
+}
+
+const char *
+tala_attention_item_get_op_id (TalaAttentionItem *self)
+{
+  return ((Item *) self)->values[0];
+}
+
+const char *
+tala_attention_item_get_code (TalaAttentionItem *self)
+{
+  return ((Item *) self)->values[2];
+}
