@@ -117,30 +117,65 @@ gzip_file (const char  *path,
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
 }
 
+/* Makes a fresh snapshot; the gzip image, or NULL with @error set. */
+static GBytes *
+make_snapshot (TalaLedger  *ledger,
+               gint64      *cursor,
+               GError     **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tala-snapshot-XXXXXX", error);
+  g_autofree char *path = NULL;
+  GBytes *gz = NULL;
+
+  if (dir == NULL)
+    return NULL;
+  path = g_build_filename (dir, "snapshot.db", NULL);
+  if (tala_ledger_snapshot (ledger, path, cursor, error))
+    gz = gzip_file (path, error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return gz;
+}
+
+/* A snapshot may be older than the journal: the terminal pulls what came
+ * after its cursor.  So one image serves every bootstrap until it is
+ * SNAPSHOT_MAX_BEHIND entries or SNAPSHOT_MAX_AGE old; one reader makes a
+ * new one while the others wait for it. */
+#define SNAPSHOT_MAX_BEHIND 5000
+#define SNAPSHOT_MAX_AGE    (G_GINT64_CONSTANT (15) * 60 * G_USEC_PER_SEC)
+
 static void
 snapshot_work (HubRequest *req,
                TalaLedger *ledger)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
+  HubSnapshotCache *cache = hub_server_snapshot_cache (req->server);
   g_autofree char *cursor_text = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) gz = NULL;
-  gint64 cursor = 0;
+  gint64 cursor = 0, now = g_get_monotonic_time ();
 
   if (own_terminal (req) == NULL)
     return;
-  dir = g_dir_make_tmp ("tala-snapshot-XXXXXX", &error);
-  if (dir == NULL)
+  g_mutex_lock (&cache->lock);
+  if (cache->gz == NULL || now - cache->made_at > SNAPSHOT_MAX_AGE ||
+      tala_ledger_get_hub_seq (ledger) - cache->cursor > SNAPSHOT_MAX_BEHIND)
     {
-      hub_request_error (req, 503, "busy", "no room for a snapshot: %s", error->message);
-      return;
+      GBytes *fresh = make_snapshot (ledger, &cursor, &error);
+
+      if (fresh != NULL)
+        {
+          g_clear_pointer (&cache->gz, g_bytes_unref);
+          cache->gz = fresh;
+          cache->cursor = cursor;
+          cache->made_at = now;
+        }
     }
-  path = g_build_filename (dir, "snapshot.db", NULL);
-  if (tala_ledger_snapshot (ledger, path, &cursor, &error))
-    gz = gzip_file (path, &error);
-  g_unlink (path);
-  g_rmdir (dir);
+  if (cache->gz != NULL)
+    {
+      gz = g_bytes_ref (cache->gz);
+      cursor = cache->cursor;
+    }
+  g_mutex_unlock (&cache->lock);
   if (gz == NULL)
     {
       hub_request_ledger_error (req, error);

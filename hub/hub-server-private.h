@@ -149,6 +149,18 @@ guint       hub_status_for_code   (const char *code);
 guint       hub_status_for_envelope (HubRequest *req,
                                      JsonObject *envelope);
 
+/* The newest snapshot made for terminals (hub-route-sync.c), shared by
+ * the reader threads under @lock. */
+typedef struct
+{
+  GMutex  lock;
+  GBytes *gz;          /* the gzip SQLite image, or NULL */
+  gint64  cursor;      /* its hub_seq */
+  gint64  made_at;     /* monotonic µs */
+} HubSnapshotCache;
+
+HubSnapshotCache *hub_server_snapshot_cache (TalaHubServer *self);
+
 /* The server, for the system routes. */
 char       *hub_server_metrics_text (TalaHubServer *self);
 JsonNode   *hub_server_openapi      (TalaHubServer *self);

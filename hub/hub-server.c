@@ -70,6 +70,7 @@ struct _TalaHubServer
   gboolean       quiet;
   gint           refused_early;    /* bodies refused before they were read */
   gboolean       https;            /* listens with TLS only */
+  HubSnapshotCache snapshot;       /* hub-route-sync.c */
 };
 
 G_DEFINE_FINAL_TYPE (TalaHubServer, tala_hub_server, G_TYPE_OBJECT)
@@ -718,6 +719,8 @@ tala_hub_server_finalize (GObject *object)
   g_clear_pointer (&self->op_outcomes, g_hash_table_unref);
   g_clear_pointer (&self->rate, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->snapshot.gz, g_bytes_unref);
+  g_mutex_clear (&self->snapshot.lock);
   G_OBJECT_CLASS (tala_hub_server_parent_class)->finalize (object);
 }
 
@@ -746,6 +749,13 @@ tala_hub_server_init (TalaHubServer *self)
   self->op_outcomes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rate = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->readers = g_async_queue_new ();
+  g_mutex_init (&self->snapshot.lock);
+}
+
+HubSnapshotCache *
+hub_server_snapshot_cache (TalaHubServer *self)
+{
+  return &self->snapshot;
 }
 
 /**

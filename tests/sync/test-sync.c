@@ -268,6 +268,18 @@ test_offline_then_sync (SyncFixture   *fx,
   g_assert_cmpuint (stats.pushed, ==, 0);
   g_assert_cmpint (hub_scalar (fx, "SELECT count(*) FROM txn"), ==, 2);
   assert_same (fx, &t);
+
+  /* A terminal bootstrapped now gets the hub's cached snapshot, older than
+   * the journal, and catches up by pulling. */
+  {
+    g_auto(Terminal) late = terminal_new (fx, "cashier1", "cashier-pass", "C03");
+
+    g_assert_cmpint (tala_replica_get_int (late.replica, "cursor"), <,
+                     hub_scalar (fx, "SELECT max(hub_seq) FROM journal"));
+    stats = sync_ok (fx, &late);
+    g_assert_cmpuint (stats.pulled, ==, 2);
+    assert_same (fx, &late);
+  }
 }
 
 /* The terminal voids a payment offline while the hub's own cashier voids
