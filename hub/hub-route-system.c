@@ -3,9 +3,10 @@
  * Copyright 2026 The Tala authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The routes that are not a resource: login (/api-token-auth/, D-S2),
- * health, readiness, Prometheus metrics, the OpenAPI document and its HTML
- * page (docs/, redoc/), and the generic op endpoint POST /api/v1/ops/.
+ * The routes that are not a resource: login (/api-token-auth/, D-S2, with
+ * a lockout after repeated bad logins), health, readiness, Prometheus
+ * metrics, the OpenAPI document and its HTML page (docs/, redoc/), and the
+ * generic op endpoint POST /api/v1/ops/.
  */
 
 #define G_LOG_DOMAIN "tala-hub"
