@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hub-admin.h"
+#include "hub-device-cli.h"
 #include "hub-jobs-cli.h"
 #include "hub-seed.h"
 #include "hub-serve-cli.h"
@@ -34,6 +35,7 @@ static const struct
   { "jobs",    tala_hub_cmd_jobs,    "jobs run NAME|list|status|failed|retry ID: the jobs" },
   { "seed",    tala_hub_cmd_seed,    "Load the demo (--demo) or generate a college (--students N)" },
   { "user",    tala_hub_cmd_user,    "user add|passwd|disable USERNAME: staff accounts" },
+  { "device",  tala_hub_cmd_device,  "device list|revoke CODE: the terminals registered for sync" },
   { "serve",   tala_hub_cmd_serve,   "Run the hub server (--db, --listen, --rate-*)" },
 };
 

@@ -3,9 +3,10 @@
  * Copyright 2026 The Tala authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The routes that are not a resource: login (/api-token-auth/, D-S2),
- * health, readiness, Prometheus metrics, the OpenAPI document and its HTML
- * page (docs/, redoc/), and the generic op endpoint POST /api/v1/ops/.
+ * The routes that are not a resource: login (/api-token-auth/, D-S2, with
+ * a lockout after repeated bad logins), health, readiness, Prometheus
+ * metrics, the OpenAPI document and its HTML page (docs/, redoc/), and the
+ * generic op endpoint POST /api/v1/ops/.
  */
 
 #define G_LOG_DOMAIN "tala-hub"
@@ -29,6 +30,149 @@ string_member (JsonObject *body,
 }
 
 /* ---- Login --------------------------------------------------------------- */
+
+/* Lockout after repeated bad logins: at most LOGIN_MAX_FAILURES attempts
+ * without a success per login name in a fixed window of LOGIN_WINDOW_US
+ * that starts at the first of them; until the window ends, further
+ * attempts for that name are answered 429 login_locked with Retry-After,
+ * even with the right password, and no password is checked.  A success
+ * clears the name's count.  An attempt is counted before the password is
+ * checked (and uncounted when it succeeds), so that concurrent attempts on
+ * the reader threads cannot get more guesses in.  Kept in memory (a
+ * restart forgets it), per server, under a mutex: the reader threads
+ * share it.  The per-address rate limit (D-S3) still counts every attempt,
+ * so one address cannot lock out more than a few names an hour. */
+#define LOGIN_MAX_FAILURES 5
+#define LOGIN_WINDOW_US (15 * 60 * G_USEC_PER_SEC)
+#define LOGIN_PRUNE_SIZE 4096
+
+typedef struct
+{
+  gint64 start_us;
+  guint  attempts;
+} LoginWindow;
+
+typedef struct
+{
+  GMutex        lock;
+  GHashTable   *by_login;   /* case-folded login → LoginWindow */
+  const gint64 *clock_us;   /* TalaHubServerOptions.login_clock_us, nullable */
+} LoginLockout;
+
+static void
+login_lockout_free (gpointer data)
+{
+  LoginLockout *l = data;
+
+  g_hash_table_unref (l->by_login);
+  g_mutex_clear (&l->lock);
+  g_free (l);
+}
+
+/* The server's lockout table, made on first use. */
+static LoginLockout *
+login_lockout (TalaHubServer *server)
+{
+  static GMutex create;
+  LoginLockout *l;
+
+  g_mutex_lock (&create);
+  l = g_object_get_data (G_OBJECT (server), "hub-login-lockout");
+  if (l == NULL)
+    {
+      l = g_new0 (LoginLockout, 1);
+      g_mutex_init (&l->lock);
+      l->by_login = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      l->clock_us = g_object_get_data (G_OBJECT (server), "hub-login-clock");
+      g_object_set_data_full (G_OBJECT (server), "hub-login-lockout", l, login_lockout_free);
+    }
+  g_mutex_unlock (&create);
+  return l;
+}
+
+static gint64
+login_now (const LoginLockout *l)
+{
+  return l->clock_us != NULL ? *(const volatile gint64 *) l->clock_us
+                             : g_get_monotonic_time ();
+}
+
+static gboolean
+login_window_expired (gpointer key,
+                      gpointer value,
+                      gpointer user_data)
+{
+  const LoginWindow *w = value;
+
+  return *(const gint64 *) user_data - w->start_us >= LOGIN_WINDOW_US;
+}
+
+/* Counts an attempt for @key; FALSE with @retry_s (seconds to the end of
+ * the window) when @key is locked out. */
+static gboolean
+login_attempt (LoginLockout *l,
+               const char   *key,
+               gint64       *retry_s)
+{
+  gint64 now;
+  LoginWindow *w;
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&l->lock);
+  now = login_now (l);
+  w = g_hash_table_lookup (l->by_login, key);
+  if (w != NULL && now - w->start_us >= LOGIN_WINDOW_US)
+    {
+      w->start_us = now;
+      w->attempts = 0;
+    }
+  if (w == NULL)
+    {
+      if (g_hash_table_size (l->by_login) >= LOGIN_PRUNE_SIZE)
+        g_hash_table_foreach_remove (l->by_login, login_window_expired, &now);
+      w = g_new0 (LoginWindow, 1);
+      w->start_us = now;
+      g_hash_table_insert (l->by_login, g_strdup (key), w);
+    }
+  if (w->attempts >= LOGIN_MAX_FAILURES)
+    {
+      *retry_s = MAX ((w->start_us + LOGIN_WINDOW_US - now + G_USEC_PER_SEC - 1) /
+                      G_USEC_PER_SEC, 1);
+      ok = FALSE;
+    }
+  else
+    w->attempts++;
+  g_mutex_unlock (&l->lock);
+  return ok;
+}
+
+/* A success: @key (and the user's own username) start again from zero. */
+static void
+login_success (LoginLockout *l,
+               const char   *key,
+               const char   *username)
+{
+  g_autofree char *folded = g_utf8_casefold (username, -1);
+
+  g_mutex_lock (&l->lock);
+  g_hash_table_remove (l->by_login, key);
+  g_hash_table_remove (l->by_login, folded);
+  g_mutex_unlock (&l->lock);
+}
+
+/* An attempt that proved nothing (the database failed): not counted. */
+static void
+login_uncount (LoginLockout *l,
+               const char   *key)
+{
+  LoginWindow *w;
+
+  g_mutex_lock (&l->lock);
+  w = g_hash_table_lookup (l->by_login, key);
+  if (w != NULL && w->attempts > 0)
+    w->attempts--;
+  g_mutex_unlock (&l->lock);
+}
 
 static gboolean
 login_write (HubRequest *req,
@@ -59,6 +203,9 @@ login_work (HubRequest *req,
   const char *password = string_member (body, "password");
   g_autoptr(JsonObject) user = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  LoginLockout *lockout = login_lockout (req->server);
+  gint64 retry_s = 0;
 
   if (!hub_request_only_members (req, body, allowed))
     return;
@@ -67,14 +214,28 @@ login_work (HubRequest *req,
       hub_request_error (req, 400, "invalid_args", "username and password are required");
       return;
     }
+  key = g_utf8_casefold (login, -1);
+  if (!login_attempt (lockout, key, &retry_s))
+    {
+      g_autofree char *retry = g_strdup_printf ("%" G_GINT64_FORMAT, retry_s);
+
+      hub_request_add_header (req, "Retry-After", retry);
+      hub_request_error (req, 429, "login_locked",
+                         "too many failed logins for this user; retry in %s s", retry);
+      return;
+    }
   user = tala_ledger_verify_login (ledger, login, password, &error);
   if (error != NULL)
-    hub_request_ledger_error (req, error);
+    {
+      login_uncount (lockout, key);
+      hub_request_ledger_error (req, error);
+    }
   else if (user == NULL)
     hub_request_error (req, 400, "invalid_credentials",
                        "unable to log in with the provided credentials");
   else
     {
+      login_success (lockout, key, json_object_get_string_member (user, "username"));
       req->write_data = g_strdup (json_object_get_string_member (user, "username"));
       req->write = login_write;
     }

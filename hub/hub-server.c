@@ -778,6 +778,9 @@ tala_hub_server_new (const char                 *db_path,
   self->quiet = options ? options->quiet : FALSE;
   self->rate_anon = options && options->rate_anon ? options->rate_anon : DEFAULT_RATE_ANON;
   self->rate_auth = options && options->rate_auth ? options->rate_auth : DEFAULT_RATE_AUTH;
+  /* Read by the login route's lockout (hub-route-system.c). */
+  if (options != NULL && options->login_clock_us != NULL)
+    g_object_set_data (G_OBJECT (self), "hub-login-clock", (gpointer) options->login_clock_us);
   self->writer = tala_hub_writer_new (db_path, !(options && options->no_group_commit), error);
   if (self->writer == NULL)
     return NULL;

@@ -23,6 +23,8 @@ typedef struct
   guint    rate_auth;      /* requests per hour per token (0: 1000) */
   const char *tls_cert;    /* PEM certificate (chain) file: serve HTTPS only; nullable */
   const char *tls_key;     /* its PEM private key; NULL: the key is in @tls_cert */
+  const gint64 *login_clock_us; /* tests: the login lockout reads its clock (µs) here;
+                                 * NULL: the monotonic clock (hub-route-system.c) */
 } TalaHubServerOptions;
 
 TalaHubServer *tala_hub_server_new        (const char                 *db_path,

@@ -567,3 +567,116 @@ fail:
   tala_ledger_rollback (self);
   return NULL;
 }
+
+/**
+ * tala_ledger_devices:
+ *
+ * The terminals registered on the hub, by code: [{code, username,
+ * registered_at (µs), revoked}], where revoked tells whether the
+ * terminal's token has been revoked (`tala-hub device revoke`, or a
+ * disabled user).  Blocks.
+ *
+ * Returns: (transfer full): the terminals, or %NULL with @error set
+ */
+JsonArray *
+tala_ledger_devices (TalaLedger *self,
+                     GError    **error)
+{
+  g_autoptr(TalaStmt) stmt = NULL;
+  g_autoptr(JsonArray) out = json_array_new ();
+  int rc;
+
+  stmt = tala_db_query (self, error,
+                        "SELECT d.code, u.username, d.registered_at, t.revoked"
+                        " FROM device d JOIN user u ON u.id = d.user_id"
+                        " JOIN credential_token t ON t.id = d.token_id ORDER BY d.code", NULL);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = tala_db_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      JsonObject *row = json_object_new ();
+
+      json_object_set_string_member (row, "code", tala_stmt_text (stmt, 0));
+      json_object_set_string_member (row, "username", tala_stmt_text (stmt, 1));
+      json_object_set_int_member (row, "registered_at", tala_stmt_int (stmt, 2));
+      json_object_set_boolean_member (row, "revoked", tala_stmt_int (stmt, 3) != 0);
+      json_array_add_object_element (out, row);
+    }
+  if (rc < 0)
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
+/**
+ * tala_ledger_revoke_device:
+ * @code: a registered terminal
+ * @actor: (nullable): who revokes it, for the audit entry (%NULL = SYSTEM)
+ * @now_us: the hub clock, µs
+ * @was_revoked: (out) (optional): set to whether the token was already
+ *   revoked, in which case nothing is written
+ *
+ * Revokes terminal @code's token (every request made with it is then
+ * answered 401) and appends the audit entry DEVICE_REGISTERED (Device
+ * @code) before {terminal, username, revoked: false}, after {terminal,
+ * username, revoked: true}, in one transaction: the action list is closed
+ * (decisions.md D-A1) and this is a change of the terminal's
+ * registration.  The terminal comes back only by registering again (a
+ * user's password, a new token).  %TALA_LEDGER_ERROR_INVALID for a code
+ * that is not registered.  Blocks.
+ */
+gboolean
+tala_ledger_revoke_device (TalaLedger *self,
+                           const char *code,
+                           const char *actor,
+                           gint64      now_us,
+                           gboolean   *was_revoked,
+                           GError    **error)
+{
+  g_autoptr(TalaStmt) stmt = NULL;
+  g_autoptr(JsonObject) before = json_object_new ();
+  g_autoptr(JsonObject) after = json_object_new ();
+  g_autofree char *username = NULL;
+  gint64 token_id;
+  gboolean revoked;
+  int rc;
+
+  if (!tala_ledger_begin (self, error))
+    return FALSE;
+  stmt = tala_db_query (self, error,
+                        "SELECT d.token_id, t.revoked, u.username FROM device d"
+                        " JOIN credential_token t ON t.id = d.token_id"
+                        " JOIN user u ON u.id = d.user_id WHERE d.code = :c",
+                        ":c", DB_TEXT, code, NULL);
+  if (stmt == NULL || (rc = tala_db_step (self, stmt, error)) < 0)
+    goto fail;
+  if (rc != SQLITE_ROW)
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID,
+                   "no terminal %s is registered", code);
+      goto fail;
+    }
+  token_id = tala_stmt_int (stmt, 0);
+  revoked = tala_stmt_int (stmt, 1) != 0;
+  username = g_strdup (tala_stmt_text (stmt, 2));
+  g_clear_pointer (&stmt, tala_stmt_release);
+  if (was_revoked != NULL)
+    *was_revoked = revoked;
+  if (revoked)
+    return tala_ledger_commit (self, error);
+  json_object_set_string_member (before, "terminal", code);
+  json_object_set_string_member (before, "username", username);
+  json_object_set_boolean_member (before, "revoked", FALSE);
+  json_object_set_string_member (after, "terminal", code);
+  json_object_set_string_member (after, "username", username);
+  json_object_set_boolean_member (after, "revoked", TRUE);
+  if (!tala_db_exec (self, error, "UPDATE credential_token SET revoked = 1 WHERE id = :t",
+                     ":t", DB_INT, token_id, NULL) ||
+      !_tala_audit_append (self, 0, NULL, "DEVICE_REGISTERED", actor, "Device", code,
+                           before, after, now_us, error))
+    goto fail;
+  return tala_ledger_commit (self, error);
+
+fail:
+  tala_ledger_rollback (self);
+  return FALSE;
+}

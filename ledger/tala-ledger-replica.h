@@ -46,6 +46,22 @@ JsonObject  *tala_ledger_register_device (TalaLedger *self,
                                           gint64      now_us,
                                           GError    **error);
 
+/* The registered terminals, by code: [{code, username, registered_at,
+ * revoked}] (ledger-credentials.c). */
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *tala_ledger_devices        (TalaLedger *self,
+                                         GError    **error);
+
+/* Revokes terminal @code's token and audits it (DEVICE_REGISTERED
+ * {revoked: true}); @was_revoked (nullable) tells whether it already was,
+ * in which case nothing changes. */
+gboolean     tala_ledger_revoke_device  (TalaLedger *self,
+                                         const char *code,
+                                         const char *actor,
+                                         gint64      now_us,
+                                         gboolean   *was_revoked,
+                                         GError    **error);
+
 /* {last_receipt, last_device_seq, last_provisional} of terminal @code. */
 G_GNUC_WARN_UNUSED_RESULT
 JsonObject  *tala_ledger_device_counters (TalaLedger *self,

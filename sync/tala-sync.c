@@ -41,6 +41,7 @@ static const GOptionEntry common_entries[] = {
     "The terminal's replica (default ./tala-replica.db)", "PATH" },
   { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file,
     "PEM CA certificates to trust for an https hub (kept for later commands)", "FILE" },
+  { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &opt_ca_file, "The same as --ca-file", "FILE" },
   { NULL }
 };
 
