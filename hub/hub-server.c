@@ -331,6 +331,14 @@ reader_run (gpointer data,
       !hub_request_has_role (req, req->route->roles))
     hub_request_error (req, SOUP_STATUS_FORBIDDEN, "forbidden",
                        "your role may not use this endpoint");
+  /* A terminal's token is for syncing that terminal, nothing else: a
+   * stolen one reads and writes no REST route and mints no new terminal. */
+  if (req->status == 0 && req->user != NULL && req->route->roles != HUB_ANONYMOUS &&
+      json_object_has_member (req->user, "device") &&
+      (!g_str_has_prefix (req->route->pattern, "/api/v1/sync/") ||
+       strcmp (req->route->pattern, "/api/v1/sync/register") == 0))
+    hub_request_error (req, SOUP_STATUS_FORBIDDEN, "forbidden",
+                       "a terminal's token is for syncing only");
   if (req->status == 0 && req->route->work != NULL)
     req->route->work (req, ledger);
   g_async_queue_push (self->readers, ledger);

@@ -252,6 +252,7 @@ tala_ledger_verify_login (TalaLedger *self,
                           GError    **error)
 {
   g_autoptr(TalaStmt) stmt = NULL;
+  gboolean checked = FALSE;
   int rc;
 
   if (!ensure_sodium (error))
@@ -274,8 +275,27 @@ tala_ledger_verify_login (TalaLedger *self,
     {
       const char *verifier = tala_stmt_text (stmt, 9);
 
+      checked = TRUE;
       if (crypto_pwhash_str_verify (verifier, password, strlen (password)) == 0)
         return user_json (stmt);
+    }
+  /* An unknown login costs what a wrong password costs, so that the time
+   * of the answer does not tell which logins exist. */
+  if (rc != -1 && !checked)
+    {
+      static gsize once;
+      static char dummy[crypto_pwhash_STRBYTES];
+
+      if (g_once_init_enter (&once))
+        {
+          if (crypto_pwhash_str (dummy, "tala", 4, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                 crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+            dummy[0] = '\0';
+          g_once_init_leave (&once, 1);
+        }
+      if (dummy[0] != '\0' &&
+          crypto_pwhash_str_verify (dummy, password, strlen (password)) == 0)
+        g_debug ("the dummy verifier matched");
     }
   return NULL;
 }

@@ -367,6 +367,19 @@ test_stolen_terminal_token (HubFixture    *fx,
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM txn WHERE device = 'C02'"), ==, 0);
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM txn WHERE device = 'C01'"), ==, 1);
 
+  /* It is for syncing only: not even its user's own routes, and it mints
+   * no other terminal. */
+  {
+    g_auto(HubReply) r = hub_call (fx, "GET", "/api/v1/cashier/payment/payment_methods/", c01,
+                                   NULL);
+    g_auto(HubReply) reg = hub_call (fx, "POST", "/api/v1/sync/register", c01,
+                                     "{\"terminal\":\"C09\"}");
+
+    hub_assert_error (&r, 403, "forbidden");
+    hub_assert_error (&reg, 403, "forbidden");
+    g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM device WHERE code = 'C09'"), ==, 0);
+  }
+
   /* It cannot use the admin routes (its user is a cashier). */
   for (guint i = 0; i < G_N_ELEMENTS (admin_routes); i++)
     {
