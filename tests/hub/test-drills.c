@@ -137,6 +137,27 @@ db_scalar (const char *path,
   return value;
 }
 
+/* The payments whose notes are @notes. */
+static gint64
+count_notes (const char *db,
+             const char *notes)
+{
+  sqlite3 *raw = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (db, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (raw, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, "SELECT count(*) FROM txn WHERE notes = ?", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, notes, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+  return n;
+}
+
 static void
 db_exec (const char *path,
          const char *sql)
@@ -410,6 +431,120 @@ test_backup_restore (void)
 
   hub_spawn_stop (live, FALSE);
   assert_ledger_whole (db);
+  client_close (&c);
+}
+
+/* ---- scripts/hub-backup: dated, verified copies of a live hub -------------- */
+
+/* Runs scripts/hub-backup with @args (NULL-terminated). */
+static Run
+backup_script (const char *first,
+               ...)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "scripts", "hub-backup",
+                                                   NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  Run r = { 0 };
+  va_list ap;
+  const char *arg;
+
+  g_ptr_array_add (argv, (char *) "sh");
+  g_ptr_array_add (argv, script);
+  va_start (ap, first);
+  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r.out, &r.err, &error);
+  g_assert_no_error (error);
+  r.status = g_subprocess_get_exit_status (proc);
+  g_test_message ("hub-backup → %d: %s%s", r.status, r.out, r.err);
+  return r;
+}
+
+/* The files of @dir, but the WAL files that reading a copy makes. */
+static guint
+count_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (!g_str_has_suffix (name, "-wal") && !g_str_has_suffix (name, "-shm"))
+      n++;
+  return n;
+}
+
+static void
+test_backup_script (void)
+{
+  g_autofree char *db = seed_ledger (TRUE, 0);
+  g_autofree char *dir = runtime_path ("backups");
+  g_autofree char *missing = runtime_path ("no-such.db");
+  g_autofree char *first = NULL;
+  g_autoptr(GSubprocess) hub = NULL;
+  g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_free);
+  HubFixture c = { 0 };
+  GStatBuf st;
+  guint16 port = 0;
+
+  hub = hub_spawn (db, &port, fast);
+  client_open (&c, db, port);
+  {
+    g_autofree char *token = hub_login (&c, "cashier1", "cashier1-pass");
+
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autofree char *notes = g_strdup_printf ("script-%u", i);
+        g_auto(HubReply) paid = pay (&c, token, notes);
+        g_auto(Run) r = { 0 };
+
+        g_assert_cmpuint (paid.status, ==, 201);
+        if (i > 0)
+          g_usleep (1100 * 1000);   /* the copies are named by the second */
+        r = backup_script (db, dir, "2", NULL);
+        g_assert_cmpint (r.status, ==, 0);
+        g_ptr_array_add (copies, g_strdup (g_strchomp (r.out)));
+        g_assert_true (g_str_has_prefix (copies->pdata[i], dir));
+        g_assert_cmpint (count_notes (copies->pdata[i], notes), ==, 1);
+      }
+  }
+  /* Two kept, the oldest gone; nothing partial left; private files. */
+  g_assert_cmpuint (count_dir (dir), ==, 2);
+  g_assert_false (g_file_test (copies->pdata[0], G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (g_stat (copies->pdata[2], &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+  assert_ledger_whole (copies->pdata[2]);
+  {
+    g_auto(Run) usage = backup_script (db, NULL);
+    g_auto(Run) bad_keep = backup_script (db, dir, "x", NULL);
+    g_auto(Run) no_ledger = backup_script (missing, dir, NULL);
+
+    g_assert_cmpint (usage.status, ==, 2);
+    g_assert_cmpint (bad_keep.status, ==, 2);
+    g_assert_cmpint (no_ledger.status, ==, 1);
+  }
+  /* A copy that fails its checks never gets a name: a ledger whose money
+   * was changed behind the hub's back. */
+  hub_spawn_stop (hub, FALSE);
+  g_clear_object (&hub);
+  db_exec (db, "UPDATE bucket SET paid_total = 9000 WHERE month = 2");
+  g_usleep (1100 * 1000);
+  {
+    g_auto(Run) broken = backup_script (db, dir, "2", NULL);
+
+    g_assert_cmpint (broken.status, ==, 1);
+    g_assert_cmpuint (count_dir (dir), ==, 2);
+  }
   client_close (&c);
 }
 
@@ -749,26 +884,6 @@ assert_clean_failure (HubReply *r)
   return g_strdup (json_object_get_string_member (err, "code"));
 }
 
-static gint64
-count_notes (const char *db,
-             const char *notes)
-{
-  sqlite3 *raw = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_open_v2 (db, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (raw, 10000);
-  g_assert_cmpint (sqlite3_prepare_v2 (raw, "SELECT count(*) FROM txn WHERE notes = ?", -1,
-                                       &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, notes, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (raw);
-  return n;
-}
-
 /* Runbook "The disk is full".  The drill's disk: RLIMIT_FSIZE on the hub's
  * process, so that no file of it grows 256 KiB past the ledger's size: the
  * WAL fills first, and a commit fails as it would on a full disk. */
@@ -918,6 +1033,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/hub/drills/backup-restore", test_backup_restore);
+  g_test_add_func ("/hub/drills/backup-script", test_backup_script);
   g_test_add_func ("/hub/drills/upgrade", test_upgrade);
   g_test_add_func ("/hub/drills/disk-full", test_disk_full);
   return g_test_run ();
