@@ -739,6 +739,20 @@ test_upgrade (void)
   /* Back up first (the hub is stopped: a copy of the file). */
   copy_file (db, pre);
 
+  /* `tala-hub init` migrates a copy ahead of the start, and says so. */
+  {
+    g_autofree char *early = runtime_path ("init.db");
+    g_autofree char *said = g_strdup_printf ("ledger schema version %d, %" G_GINT64_FORMAT
+                                             " ops in the journal", latest, seq);
+    g_auto(Run) init = { 0 };
+
+    copy_file (db, early);
+    init = hub_run (NULL, "init", "--db", early, NULL);
+    g_assert_cmpint (init.status, ==, 0);
+    g_assert_nonnull (strstr (init.out, said));
+    g_assert_cmpint (db_scalar (early, "PRAGMA user_version"), ==, latest);
+  }
+
   /* A migration that fails leaves the file as it was: here the last
    * migration meets an object in its way, and the earlier ones, run in the
    * same transaction, are undone too. */
