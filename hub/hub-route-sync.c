@@ -231,6 +231,17 @@ pull_work (HubRequest *req,
       !query_int (req, "after", 0, 0, G_MAXINT64, &after) ||
       !query_int (req, "limit", PULL_DEFAULT, 1, PULL_MAX, &limit))
     return;
+  /* A cursor past the journal: the terminal holds entries the hub lost
+   * (restored from an older backup).  Its replica cannot be trusted. */
+  if (after > tala_ledger_get_hub_seq (ledger))
+    {
+      hub_request_error (req, 409, "cursor_ahead",
+                         "this terminal has seen entries up to %" G_GINT64_FORMAT " but the hub's"
+                         " journal ends at %" G_GINT64_FORMAT " (was the hub restored from an"
+                         " older backup?): register the terminal under a new code and"
+                         " bootstrap it again", after, tala_ledger_get_hub_seq (ledger));
+      return;
+    }
   text = tala_ledger_changes_json (ledger, after, (guint) limit, &error);
   if (text == NULL)
     {

@@ -250,10 +250,24 @@ write_done (gpointer      data,
 
   if (req->op_id != NULL)
     g_hash_table_remove (req->server->in_flight, req->op_id);
-  if (req->write_error != NULL)
+  if (error != NULL)
+    {
+      /* The group's commit failed (a full disk, an I/O error): whatever the
+       * request answered inside it was not saved, so that answer must not
+       * go out.  The client sends it again (same Idempotency-Key). */
+      g_warning ("a group commit failed: %s", error->message);
+      req->status = 0;
+      g_clear_pointer (&req->reply, json_node_unref);
+      g_clear_pointer (&req->raw, g_bytes_unref);
+      g_clear_pointer (&req->headers, g_ptr_array_unref);
+      req->hub_seq = 0;
+      req->replayed = FALSE;
+      hub_request_error (req, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy",
+                         "the hub could not save this; nothing was changed, send it again"
+                         " (%s)", error->message);
+    }
+  else if (req->write_error != NULL)
     hub_request_ledger_error (req, req->write_error);
-  else if (error != NULL)
-    hub_request_ledger_error (req, error);
   request_answer (req);
 }
 

@@ -148,7 +148,13 @@ tala_sync_bootstrap (TalaSyncClient       *client,
       g_unlink (download);
       return FALSE;
     }
-  return TRUE;
+  /* The hub may have served an image older than its journal: catch up. */
+  {
+    g_autoptr(TalaReplica) replica = tala_replica_open (replica_path, error);
+    TalaSyncStats stats = { 0 };
+
+    return replica != NULL && tala_sync_once (replica, client, &stats, cancellable, error);
+  }
 }
 
 /* Sends the pending ops, in order, in batches; stores every answer. */
@@ -256,6 +262,12 @@ pull_some (TalaReplica     *replica,
       stats->pulls++;
       if (status == 0)
         return FALSE;
+      if (status == 409)
+        {
+          hub_refused (status, reply, "pulling", error);
+          (*error)->code = TALA_SYNC_ERROR_DIVERGED;
+          return FALSE;
+        }
       if (status != 200 || reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
         return hub_refused (status, reply, "pulling", error);
       feed = json_node_get_object (reply);

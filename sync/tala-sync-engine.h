@@ -41,8 +41,9 @@ JsonObject *tala_sync_register  (TalaSyncClient  *client,
                                  GCancellable    *cancellable,
                                  GError         **error);
 
-/* Downloads the hub's snapshot and makes @replica_path of it.  @client
- * carries the terminal's token. */
+/* Downloads the hub's snapshot, makes @replica_path of it and pulls what
+ * the hub's journal holds beyond the image, so that the replica is the
+ * hub's state when this returns.  @client carries the terminal's token. */
 gboolean    tala_sync_bootstrap (TalaSyncClient       *client,
                                  JsonObject           *registration,
                                  const char           *replica_path,
