@@ -374,6 +374,8 @@ parse_envelope (TalaCtx    *ctx,
   recorded = member_string (op, "recorded_at", &bad);
   if (recorded != NULL && !tala_timestamp_parse (recorded, &ctx->recorded_at))
     return "recorded_at must be an RFC 3339 UTC timestamp";
+  /* Kept in whole seconds, as the journal writes it. */
+  ctx->recorded_at -= ctx->recorded_at % G_USEC_PER_SEC;
   hub_time_text = member_string (op, "hub_time", &bad);
   *has_hub_time = hub_time_text != NULL;
   if (hub_time_text != NULL && !tala_timestamp_parse (hub_time_text, hub_time))
@@ -789,8 +791,10 @@ _tala_ledger_apply_at (TalaLedger  *self,
                     "SELECT coalesce(max(max_device_seq), 0) + 1 FROM device_counter"
                     " WHERE device = :d", ":d", DB_TEXT, ctx.device, NULL))
     goto fail;
+  /* Whole seconds, as the journal's op spells it: a replay of the entry
+   * must store the same value (ops.md §1.6). */
   if (!json_object_has_member (op, "recorded_at"))
-    ctx.recorded_at = ctx.applied_at;
+    ctx.recorded_at = ctx.applied_at - ctx.applied_at % G_USEC_PER_SEC;
   if (!_tala_business_date (self, ctx.applied_at, ctx.today, error) ||
       !tala_db_int (self, &seq, NULL, error,
                     "SELECT coalesce(max(hub_seq), 0) + 1 FROM journal", NULL))
