@@ -58,6 +58,7 @@ typedef struct
   SoupMessageHeaders *headers;
   GBytes             *body;
   Fate                fate;
+  gboolean            parallel;      /* a duplicate sent while the first is on its way */
   guint               delay_ms;
   /* The answer. */
   gboolean            close;
@@ -134,7 +135,15 @@ forward (SyncProxy *self,
     self->push_func (n, self->push_data);
   answer = soup_session_send_and_read (session, m, NULL, &error);
   if (answer == NULL)
-    return FALSE;
+    {
+      if (push)
+        {
+          g_mutex_lock (&self->lock);
+          self->stats.push_upstream_failed++;
+          g_mutex_unlock (&self->lock);
+        }
+      return FALSE;
+    }
   job->status = soup_message_get_status (m);
   g_clear_pointer (&job->answer_headers, soup_message_headers_unref);
   g_clear_pointer (&job->answer, g_bytes_unref);
@@ -173,6 +182,36 @@ finish (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gpointer
+forward_thread (gpointer data)
+{
+  Job *copy = data;
+
+  return GINT_TO_POINTER (forward (copy->proxy, copy));
+}
+
+/* The request twice; the answer is the second copy's. */
+static gboolean
+forward_twice (SyncProxy *self,
+               Job       *job)
+{
+  Job copy = *job;
+  GThread *first;
+  gboolean ok;
+
+  if (!job->parallel)
+    return forward (self, job) && forward (self, job);
+  copy.answer_headers = NULL;
+  copy.answer = NULL;
+  first = g_thread_new ("sync-proxy-dup", forward_thread, &copy);
+  g_usleep (2 * G_TIME_SPAN_MILLISECOND);
+  ok = forward (self, job);
+  ok = GPOINTER_TO_INT (g_thread_join (first)) && ok;
+  g_clear_pointer (&copy.answer_headers, soup_message_headers_unref);
+  g_clear_pointer (&copy.answer, g_bytes_unref);
+  return ok;
+}
+
 static void
 work (gpointer data,
       gpointer user_data)
@@ -187,8 +226,9 @@ work (gpointer data,
     job->close = TRUE;
   else
     {
-      ok = forward (self, job);
-      if (ok && job->fate == FATE_DUPLICATE)
+      if (job->fate == FATE_DUPLICATE)
+        ok = forward_twice (self, job);
+      else
         ok = forward (self, job);
       job->close = !ok || job->fate == FATE_DROP_RESPONSE;
     }
@@ -246,8 +286,8 @@ handle (SoupServer        *server,
       rand = g_rand_new_with_seed (self->seed ^ g_str_hash (name));
       g_hash_table_insert (self->streams, g_strdup (name), rand);
     }
-  /* Always two draws per request, so that a stream's schedule depends on
-   * nothing but its position. */
+  /* Always three draws per request, so that a stream's schedule depends
+   * on nothing but its position. */
   r = g_rand_double (rand);
   if (r < self->drop_request)
     job->fate = FATE_DROP_REQUEST;
@@ -260,6 +300,7 @@ handle (SoupServer        *server,
   r = g_rand_double (rand);
   if (r < self->delay && self->max_delay_ms > 0)
     job->delay_ms = (guint) (r / self->delay * (self->max_delay_ms + 1));
+  job->parallel = g_rand_boolean (rand);
   self->stats.requests++;
   if (job->fate == FATE_DROP_REQUEST)
     self->stats.dropped_requests++;

@@ -9,8 +9,9 @@
  * the hub may die and come back behind it), and, by a seeded schedule,
  * drops a request (closes the client's connection without forwarding),
  * drops a response (forwards, then closes the client's connection
- * instead of answering), duplicates a request (forwards it twice) or
- * delays it.
+ * instead of answering), duplicates a request (forwards it twice, one
+ * copy after the other or both at once; the client gets the second copy's
+ * answer) or delays it.
  *
  * Each client names its own stream of faults with a path prefix: a base
  * URL http://127.0.0.1:PORT/t/NAME sends "/t/NAME/api/..." and the hub
@@ -40,6 +41,7 @@ typedef struct
   guint pushes;             /* POST .../sync/push forwarded */
   guint push_faults[3];     /* pushes whose request was dropped, whose answer
                              * was dropped, that were duplicated */
+  guint push_upstream_failed; /* pushes forwarded that got no answer from the hub */
   guint server_errors;      /* answers passed back with a 5xx status */
 } SyncProxyStats;
 
