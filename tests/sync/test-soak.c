@@ -396,6 +396,26 @@ busy_student (Terminal *t)
   return g_strdup_printf ("2025-%05d", g_rand_int_range (t->rand, 2, N_BUSY + 2));
 }
 
+/* The op_id of a payment of any terminal that the replica holds, not
+ * voided; NULL when there is none. */
+static char *
+synced_payment (Terminal *t)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *payment = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (tala_ledger_get_handle (tala_replica_get_ledger (t->replica)),
+                                       "SELECT uuid FROM txn WHERE type = 'PAYMENT'"
+                                       " AND voided_by IS NULL AND device <> 'HUB'"
+                                       " ORDER BY id LIMIT 1 OFFSET ?1", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int (stmt, 1, g_rand_int_range (t->rand, 0, 400));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    payment = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return payment;
+}
+
 /* One random op as {kind, actor?, args}; most are payments. */
 static JsonObject *
 random_op (Terminal *t)
@@ -414,6 +434,7 @@ random_op (Terminal *t)
     {
       guint how = (guint) g_rand_int_range (t->rand, 0, 20);
       g_autofree char *method = NULL;
+      const char *semester = "";
 
       student = any_student (t);
       if (how < 17)
@@ -425,18 +446,43 @@ random_op (Terminal *t)
         /* A reference another terminal may use too: duplicate_reference. */
         method = g_strdup_printf ("\"method\":\"GCASH\",\"reference_number\":\"SHARED-%d\"",
                                   g_rand_int_range (t->rand, 0, N_SHARED_REFS));
+      /* Now and then for the next semester, which another terminal may
+       * be enrolling the student in. */
+      if (g_rand_int_range (t->rand, 0, 20) == 0)
+        {
+          g_free (student);
+          student = g_strdup_printf ("2025-%05d", g_rand_int_range (t->rand, 2, N_NEXT_TERM + 2));
+          semester = ",\"semester\":\"2100-FIRST\"";
+        }
       text = g_strdup_printf ("{\"kind\":\"payment.record\",\"args\":{\"student\":\"%s\","
-                              "\"amount\":\"%d.%02d\",%s}}", student,
+                              "\"amount\":\"%d.%02d\",%s%s}}", student,
                               g_rand_int_range (t->rand, 1, 3000),
-                              g_rand_int_range (t->rand, 0, 100), method);
+                              g_rand_int_range (t->rand, 0, 100), method, semester);
     }
-  else if (dice < 74 && t->payments->len > 0)
+  else if (dice < 72 && t->payments->len > 0)
     {
       guint i = (guint) g_rand_int_range (t->rand, 0, (gint32) t->payments->len);
 
       text = g_strdup_printf ("{\"kind\":\"payment.void\",\"args\":{\"payment\":\"%s\","
                               "\"reason\":\"soak: wrong amount\"}}",
                               (char *) g_ptr_array_index (t->payments, i));
+    }
+  else if (dice < 75)
+    {
+      /* Any terminal's payment this replica knows of: two terminals may
+       * void the same one (already_voided), or correct it. */
+      g_autofree char *payment = synced_payment (t);
+
+      if (payment == NULL)
+        return random_op (t);
+      if (g_rand_boolean (t->rand))
+        text = g_strdup_printf ("{\"kind\":\"payment.void\",\"args\":{\"payment\":\"%s\","
+                                "\"reason\":\"soak: duplicate\"}}", payment);
+      else
+        text = g_strdup_printf ("{\"kind\":\"payment.adjust\",\"args\":{\"payment\":"
+                                "\"%s\",\"amount\":\"%s%d.00\",\"reason\":\"soak\"}}",
+                                payment, g_rand_boolean (t->rand) ? "-" : "",
+                                g_rand_int_range (t->rand, 1, 50));
     }
   else if (dice < 84)
     {
@@ -466,6 +512,11 @@ random_op (Terminal *t)
                               pick (t->rand, graded, G_N_ELEMENTS (graded)),
                               pick (t->rand, grades, G_N_ELEMENTS (grades)));
     }
+  else if (dice < 96 && g_rand_int_range (t->rand, 0, 4) == 0)
+    /* The registrar closes a section's grades: later grades and drops of
+     * its takes are refused (grade_finalized). */
+    text = g_strdup ("{\"kind\":\"grade.finalize\",\"actor\":\"registrar1\",\"args\":"
+                     "{\"semester\":\"2025-FIRST\",\"section\":\"CS101-A\"}}");
   else if (dice < 97)
     {
       student = g_strdup_printf ("2025-%05d", g_rand_int_range (t->rand, 2, N_NEXT_TERM + 2));
@@ -857,6 +908,12 @@ test_soak_faults (Soak          *fx,
         g_assert_cmpint (scalar (hub, "SELECT coalesce(max(receipt_seq), 0) FROM txn"
                                       " WHERE receipt_series = ?1", t->code), <=, payments);
       }
+      /* The hub's record of the terminal's series: every op recorded took
+       * the next device_seq, every payment the next receipt. */
+      g_assert_cmpint (scalar (hub, "SELECT max_device_seq FROM device_counter WHERE device = ?1",
+                               t->code), ==, t->recorded->len);
+      g_assert_cmpint (scalar (hub, "SELECT max_receipt FROM device_counter WHERE device = ?1",
+                               t->code), ==, payments);
       /* No stray op of this terminal. */
       g_assert_cmpint (scalar (hub, "SELECT count(*) FROM journal WHERE"
                                     " json_extract (op_json, '$.device') = ?1", t->code),
