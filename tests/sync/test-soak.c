@@ -8,17 +8,21 @@
  * and grades, and ops bound to collide with the other terminals' ones),
  * then sync through a proxy (sync-proxy.c) that drops requests, drops
  * answers after the hub committed, duplicates and delays requests, while
- * the hub is killed with SIGKILL mid-push and restarted on its port.  The
+ * the hub is killed with SIGKILL mid-push and restarted on its port, four
+ * rounds of this.  The
  * terminals retry until their outboxes are empty; then every op is in the
  * hub's journal exactly once or rejected exactly once, every replica is
  * the hub, receipt numbers are unique and gap-free per terminal, the money
  * adds up everywhere, each rejection is in its own terminal's
  * needs-attention list, and `tala-hub check --rebuild` passes.  A second
- * test has one terminal record 5,000 payments offline and sync in one go.
+ * test kills `tala-sync sync` again and again mid-way (a terminal that
+ * crashes), a third has one terminal record 5,000 payments offline and
+ * sync in one go.
  *
  * Everything random comes from one seed: TALA_SOAK_SEED, or a fixed
- * default; the test prints it.  The faults a terminal meets depend only on
- * the seed (sync-proxy.h); which of two colliding ops the hub takes first
+ * default; the test prints it.  The ops each terminal records offline and
+ * the fault its n-th request meets depend only on the seed (sync-proxy.h);
+ * which of two colliding ops the hub takes first, and so what is rejected,
  * depends on how the threads run.
  */
 
@@ -39,7 +43,7 @@
 #define OPS_PER_PHASE      105          /* 420 ops per terminal in all */
 #define N_STUDENTS         40           /* 2025-00002 .. 2025-00041, besides F0's */
 #define N_BUSY             12           /* students the registrar ops fight over */
-#define N_NEXT_TERM        8            /* students two terminals may enroll for 2026 */
+#define N_NEXT_TERM        8            /* students two terminals may enroll for 2100 */
 #define N_SHARED_REFS      30           /* GCASH references two terminals may both use */
 #define PHASE_DEADLINE_S   100
 #define LONG_OFFLINE_OPS   5000
