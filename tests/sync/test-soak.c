@@ -20,10 +20,11 @@
  * sync in one go.
  *
  * Everything random comes from one seed: TALA_SOAK_SEED, or a fixed
- * default; the test prints it.  The ops each terminal records offline and
- * the fault its n-th request meets depend only on the seed (sync-proxy.h);
- * which of two colliding ops the hub takes first, and so what is rejected,
- * depends on how the threads run.
+ * default; the test prints it.  The ops of the first round and the fault
+ * each terminal's n-th request meets depend only on the seed
+ * (sync-proxy.h); which of two colliding ops the hub takes first, and so
+ * what is rejected and what later rounds record, depends on how the
+ * threads run.
  */
 
 #include "config.h"
