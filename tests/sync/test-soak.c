@@ -346,19 +346,23 @@ terminal_free (Terminal *t)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Terminal, terminal_free)
 
-/* Registers and bootstraps straight at the hub; syncs through @base_url. */
+/* Registers and bootstraps straight at the hub, or through @base_url
+ * (retrying each step until it works) when @late; syncs through
+ * @base_url. */
 static Terminal *
-terminal_new (Soak       *fx,
-              const char *code,
-              const char *base_url)
+terminal_new_full (Soak       *fx,
+                   const char *code,
+                   const char *base_url,
+                   gboolean    late)
 {
   Terminal *t = g_new0 (Terminal, 1);
-  g_autoptr(TalaSyncClient) direct = tala_sync_client_new (fx->url, NULL);
+  g_autoptr(TalaSyncClient) direct = tala_sync_client_new (late ? base_url : fx->url, NULL);
   TalaSyncClientOptions options = { .connect_timeout_s = 5, .timeout_s = 60, .low_speed_s = 30 };
   g_autoptr(JsonObject) reg = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_strdup_printf ("replica-%s.db", code);
   const char *token;
+  gint64 deadline = g_get_monotonic_time () + PHASE_DEADLINE_S * G_USEC_PER_SEC;
 
   t->fx = fx;
   t->code = g_strdup (code);
@@ -367,18 +371,53 @@ terminal_new (Soak       *fx,
   t->recorded = g_ptr_array_new_with_free_func (recorded_free);
   t->payments = g_ptr_array_new_with_free_func (g_free);
   t->students = g_ptr_array_new_with_free_func (g_free);
-  reg = tala_sync_register (direct, "cashier1", "cashier-pass", code, NULL, &error);
+  while ((reg = tala_sync_register (direct, "cashier1", "cashier-pass", code, NULL,
+                                     &error)) == NULL && late &&
+         g_get_monotonic_time () < deadline)
+    {
+      t->errors++;
+      g_clear_error (&error);
+      g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+    }
   g_assert_no_error (error);
   token = json_object_get_string_member (reg, "device_token");
   t->token = g_strdup (token);
   tala_sync_client_set_token (direct, token);
-  tala_sync_bootstrap (direct, reg, t->path, NULL, NULL, NULL, &error);
+  while (!tala_sync_bootstrap (direct, reg, t->path, NULL, NULL, NULL, &error) && late &&
+         g_get_monotonic_time () < deadline)
+    {
+      t->errors++;
+      g_clear_error (&error);
+      g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+    }
   g_assert_no_error (error);
   t->replica = tala_replica_open (t->path, &error);
   g_assert_no_error (error);
   t->client = tala_sync_client_new (base_url, &options);
   tala_sync_client_set_token (t->client, token);
   return t;
+}
+
+static Terminal *
+terminal_new (Soak       *fx,
+              const char *code,
+              const char *base_url)
+{
+  return terminal_new_full (fx, code, base_url, FALSE);
+}
+
+static gpointer
+terminal_join_thread (gpointer data)
+{
+  Terminal **slot = data;
+  Terminal *t = *slot;
+
+  /* A placeholder carries the arguments in. */
+  *slot = terminal_new_full (t->fx, t->code, t->path, TRUE);
+  g_free (t->code);
+  g_free (t->path);
+  g_free (t);
+  return NULL;
 }
 
 static const char *
@@ -661,15 +700,16 @@ terminal_sync_thread (gpointer data)
 static void
 sync_phase (Soak      *fx,
             Terminal **terms,
+            guint      n_terms,
             guint      phase)
 {
   g_mutex_lock (&fx->lock);
   fx->armed = TRUE;
   fx->phase_pushes = 0;
   g_mutex_unlock (&fx->lock);
-  for (guint i = 0; i < N_TERMINALS; i++)
+  for (guint i = 0; i < n_terms; i++)
     terms[i]->thread = g_thread_new (terms[i]->code, terminal_sync_thread, terms[i]);
-  for (guint i = 0; i < N_TERMINALS; i++)
+  for (guint i = 0; i < n_terms; i++)
     {
       Terminal *t = terms[i];
 
@@ -684,7 +724,7 @@ sync_phase (Soak      *fx,
                       t->stats.pulled);
     }
   wait_for_killer (fx);
-  for (guint i = 0; i < N_TERMINALS; i++)
+  for (guint i = 0; i < n_terms; i++)
     {
       if (!terms[i]->done)
         g_error ("seed %u: terminal %s did not converge in %d s: %s", fx->seed, terms[i]->code,
@@ -920,7 +960,8 @@ test_soak_faults (Soak          *fx,
                   gconstpointer  data)
 {
   g_autoptr(SyncProxy) proxy = sync_proxy_new (fx->port, fx->seed);
-  Terminal *terms[N_TERMINALS] = { NULL };
+  Terminal *terms[N_TERMINALS + 1] = { NULL };
+  guint n_terms = N_TERMINALS;
   SyncProxyStats ps;
   gint64 start = g_get_monotonic_time ();
 
@@ -938,15 +979,37 @@ test_soak_faults (Soak          *fx,
 
   for (guint phase = 1; phase <= N_PHASES; phase++)
     {
-      for (guint i = 0; i < N_TERMINALS; i++)
+      GThread *joiner = NULL;
+
+      for (guint i = 0; i < n_terms; i++)
         terminal_record (terms[i], OPS_PER_PHASE);
-      sync_phase (fx, terms, phase);
+      /* In the second round a new terminal registers and bootstraps
+       * through the faults while the others push. */
+      if (phase == 2)
+        {
+          Terminal *args = g_new0 (Terminal, 1);
+
+          args->fx = fx;
+          args->code = g_strdup ("C06");
+          args->path = g_strdup_printf ("http://127.0.0.1:%u/t/C06", sync_proxy_get_port (proxy));
+          terms[N_TERMINALS] = args;
+          joiner = g_thread_new ("C06-join", terminal_join_thread, &terms[N_TERMINALS]);
+        }
+      sync_phase (fx, terms, n_terms, phase);
+      if (joiner != NULL)
+        {
+          g_thread_join (joiner);
+          g_test_message ("C06 joined after %u failed attempts", terms[N_TERMINALS]->errors);
+          terms[N_TERMINALS]->errors = 0;
+          n_terms++;
+        }
     }
   g_assert_cmpuint (fx->kills, ==, N_PHASES);
 
   /* A last quiet round, so that every replica has every entry. */
   sync_proxy_set_faults (proxy, 0, 0, 0, 0, 0);
-  for (guint i = 0; i < N_TERMINALS; i++)
+  g_assert_cmpuint (n_terms, ==, N_TERMINALS + 1);
+  for (guint i = 0; i < n_terms; i++)
     {
       g_autoptr(GError) error = NULL;
       TalaSyncStats stats = { 0 };
@@ -959,7 +1022,8 @@ test_soak_faults (Soak          *fx,
   g_test_message ("proxy: %u requests, %u forwarded, %u answered, %u requests dropped, "
                   "%u answers dropped, %u duplicated, %u delayed, %u failed upstream, "
                   "%u pushes forwarded (of the pushes: %u dropped, %u answers dropped, "
-                  "%u duplicated, %u found no hub: killed under them or down); hub killed %u times",
+                  "%u duplicated, %u found no hub: killed under them or down); "
+                  "hub killed %u times",
                   ps.requests, ps.forwarded, ps.answered, ps.dropped_requests,
                   ps.dropped_responses, ps.duplicated, ps.delayed, ps.upstream_failed,
                   ps.pushes, ps.push_faults[0], ps.push_faults[1], ps.push_faults[2],
@@ -973,8 +1037,8 @@ test_soak_faults (Soak          *fx,
   for (guint i = 0; i < N_TERMINALS; i++)
     g_assert_cmpuint (terms[i]->recorded->len, >=, 400);
   /* The collisions are built in: some must have been refused. */
-  g_assert_cmpuint (verify (fx, terms, N_TERMINALS), >=, 5);
-  for (guint i = 0; i < N_TERMINALS; i++)
+  g_assert_cmpuint (verify (fx, terms, n_terms), >=, 5);
+  for (guint i = 0; i < n_terms; i++)
     terminal_free (terms[i]);
   g_test_message ("soak: %.1f s in all",
                   (g_get_monotonic_time () - start) / (gdouble) G_USEC_PER_SEC);
