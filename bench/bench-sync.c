@@ -382,8 +382,8 @@ main (int   argc,
     {
       opts.students = 2000;
       opts.payments = 20000;
-      opts.push = 1000;
-      opts.pull = 200;
+      opts.push = opts.push == 10000 ? 1000 : opts.push;
+      opts.pull = opts.pull == 1000 ? 200 : opts.pull;
     }
   if (opts.students < 10 || opts.payments < 0 || opts.push < 1 || opts.pull < 1)
     {

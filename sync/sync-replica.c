@@ -723,24 +723,34 @@ tala_replica_rebase (TalaReplica  *self,
                      gint64        now_us,
                      GError      **error)
 {
+  gint64 start = g_get_monotonic_time (), undone, replayed;
+
   if (!tala_ledger_begin (self->ledger, error))
     return FALSE;
   if (!undo_all (self, error) ||
       !run (self->db, prepare (self->db, error, "UPDATE sync_outbox SET changeset = NULL", NULL),
-            error) ||
-      !replay_all (self, changes, error) ||
-      /* What the feed holds is the hub's now; rejected and cancelled ops go. */
-      !run (self->db, prepare (self->db, error,
+            error))
+    goto fail;
+  undone = g_get_monotonic_time ();
+  if (!replay_all (self, changes, error))
+    goto fail;
+  replayed = g_get_monotonic_time ();
+  /* What the feed holds is the hub's now; rejected and cancelled ops go. */
+  if (!run (self->db, prepare (self->db, error,
                                "DELETE FROM sync_outbox WHERE status IN ('rejected', 'cancelled')"
                                " OR op_id IN (SELECT op_id FROM journal)", NULL), error) ||
       !redo_all (self, now_us, error) ||
       !set_state_int (self->db, "cursor", cursor, error) ||
       !set_state_int (self->db, "last_sync_at", now_us, error))
-    {
-      tala_ledger_rollback (self->ledger);
-      return FALSE;
-    }
+    goto fail;
+  g_debug ("rebase: undo %.3f s, replay %u entries %.3f s, redo %.3f s",
+           (undone - start) / 1e6, json_array_get_length (changes), (replayed - undone) / 1e6,
+           (g_get_monotonic_time () - replayed) / 1e6);
   return tala_ledger_commit (self->ledger, error);
+
+fail:
+  tala_ledger_rollback (self->ledger);
+  return FALSE;
 }
 
 /* ---- Status and attention ------------------------------------------------ */
