@@ -545,6 +545,70 @@ tala_session_account_finish (TalaSession   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  TalaStore         *store;
+  TalaStoreReadFunc  func;
+  gpointer           data;
+  GDestroyNotify     destroy;
+} ReadData;
+
+static void
+read_data_free (ReadData *d)
+{
+  tala_store_unref (d->store);
+  if (d->destroy != NULL)
+    d->destroy (d->data);
+  g_free (d);
+}
+
+static void
+read_thread (GTask        *task,
+             gpointer      source G_GNUC_UNUSED,
+             gpointer      task_data,
+             GCancellable *cancellable G_GNUC_UNUSED)
+{
+  ReadData *d = task_data;
+  GError *error = NULL;
+  JsonNode *node = tala_store_read (d->store, d->func, d->data, &error);
+
+  if (node == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+void
+tala_session_read_async (TalaSession         *self,
+                         TalaStoreReadFunc    func,
+                         gpointer             data,
+                         GDestroyNotify       destroy,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ReadData *d = g_new0 (ReadData, 1);
+
+  d->store = tala_store_ref (self->store);
+  d->func = func;
+  d->data = data;
+  d->destroy = destroy;
+  g_task_set_source_tag (task, tala_session_read_async);
+  g_task_set_task_data (task, d, (GDestroyNotify) read_data_free);
+  g_task_run_in_thread (task, read_thread);
+}
+
+JsonNode *
+tala_session_read_finish (TalaSession   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 op_thread (GTask        *task,
            gpointer      source G_GNUC_UNUSED,

@@ -69,6 +69,17 @@ void         tala_session_account_async    (TalaSession         *self,
 JsonObject  *tala_session_account_finish   (TalaSession         *self,
                                             GAsyncResult        *result,
                                             GError             **error);
+/* Runs @func (tala_store_read()) on a worker; @destroy frees @data after. */
+void         tala_session_read_async       (TalaSession         *self,
+                                            TalaStoreReadFunc    func,
+                                            gpointer             data,
+                                            GDestroyNotify       destroy,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+JsonNode    *tala_session_read_finish      (TalaSession         *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
 /* @preview TRUE: the envelope the op would get, nothing kept.  FALSE: the
  * op is recorded in the replica and its outbox, then a sync starts. */
 void         tala_session_op_async         (TalaSession         *self,

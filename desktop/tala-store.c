@@ -501,6 +501,24 @@ tala_store_account (TalaStore   *self,
   return out;
 }
 
+JsonNode *
+tala_store_read (TalaStore          *self,
+                 TalaStoreReadFunc   func,
+                 gpointer            data,
+                 GError            **error)
+{
+  TalaLedger *ledger;
+  JsonNode *out;
+
+  g_return_val_if_fail (func != NULL, NULL);
+
+  g_mutex_lock (&self->read_lock);
+  ledger = reader_locked (self, error);
+  out = ledger ? func (ledger, data, error) : NULL;
+  g_mutex_unlock (&self->read_lock);
+  return out;
+}
+
 static JsonObject *
 make_op (const char *actor,
          const char *kind,

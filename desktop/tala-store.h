@@ -103,6 +103,18 @@ JsonObject  *tala_store_account       (TalaStore     *self,
                                        const char    *student,
                                        GError       **error);
 
+/* Runs @func on the read connection (under its lock) and returns what it
+ * returns: any ledger read a page needs, without a function here for each. */
+typedef JsonNode *(*TalaStoreReadFunc) (TalaLedger  *ledger,
+                                        gpointer     data,
+                                        GError     **error);
+
+G_GNUC_WARN_UNUSED_RESULT
+JsonNode    *tala_store_read          (TalaStore          *self,
+                                       TalaStoreReadFunc   func,
+                                       gpointer            data,
+                                       GError            **error);
+
 /* The result envelope @op would get, from applying it to the replica in a
  * transaction that is then rolled back. */
 G_GNUC_WARN_UNUSED_RESULT
