@@ -631,12 +631,17 @@ tala_store_sync (TalaStore    *self,
   client = terminal_client (self, &error);
   g_mutex_lock (&self->lock);
   replica = client ? replica_locked (self, &error) : NULL;
+  g_mutex_unlock (&self->lock);
+  /* The replica stays open until the store goes; the lock is held only
+   * while the cycle works on it, never while it waits for the hub. */
   if (replica != NULL)
     {
-      result->ok = tala_sync_once (replica, client, &result->stats, cancellable, &error);
+      result->ok = tala_sync_once_shared (replica, &self->lock, client, &result->stats,
+                                          cancellable, &error);
+      g_mutex_lock (&self->lock);
       result->status = tala_replica_status (replica, g_get_real_time (), NULL);
+      g_mutex_unlock (&self->lock);
     }
-  g_mutex_unlock (&self->lock);
   if (error != NULL)
     {
       result->reachable = !is_unreachable (error);
