@@ -1,0 +1,470 @@
+/* test-cashier.c
+ *
+ * Copyright 2026 The Tala authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The cashier's side of the desktop app against a real hub (fixture F0),
+ * driven through the cashier page's actions and getters: a payment and
+ * its receipt saved as a PDF; a void with a reason, refused first without
+ * one, then synced to the hub; the end-of-day collections report of this
+ * terminal (totals per method, the CSV export); the preferences applied
+ * at once.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "desktop-fixture.h"
+#include "tala-cashier-page.h"
+#include "tala-preferences.h"
+#include "tala-receipt.h"
+#include "tala-report-window.h"
+#include "tala-void-dialog.h"
+#include "test-hub.h"
+
+static TalaCashierPage *
+cashier_page (DesktopFixture *fx)
+{
+  return TALA_CASHIER_PAGE (tala_window_get_cashier_page (fx->window));
+}
+
+static void
+wait_page (TalaCashierPage *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (tala_cashier_page_get_busy (page))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+}
+
+static void
+wait_dialog (TalaVoidDialog *dialog)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (tala_void_dialog_get_busy (dialog))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+}
+
+/* A payment through the page's form: preview, then confirm.  Returns the
+ * receipt (borrowed). */
+static JsonObject *
+pay (DesktopFixture *fx,
+     const char     *amount,
+     const char     *method,
+     const char     *reference)
+{
+  TalaCashierPage *page = cashier_page (fx);
+  JsonObject *before = tala_cashier_page_get_receipt (page);
+  JsonObject *receipt;
+
+  tala_cashier_page_show_student (page, "2025-00001");
+  wait_page (page);
+  tala_cashier_page_set_payment (page, amount, method, reference);
+  gtk_widget_activate_action (GTK_WIDGET (page), "cashier.preview", NULL);
+  wait_page (page);
+  g_assert_true (g_str_has_prefix (tala_cashier_page_get_message (page), "Month "));
+  /* The preview kept nothing. */
+  g_assert_true (tala_cashier_page_get_receipt (page) == before);
+  gtk_widget_activate_action (GTK_WIDGET (page), "cashier.confirm", NULL);
+  wait_page (page);
+  receipt = tala_cashier_page_get_receipt (page);
+  g_assert_nonnull (receipt);
+  g_assert_true (receipt != before);
+  g_assert_true (g_str_has_prefix (tala_cashier_page_get_message (page), "Receipt C01-"));
+  desktop_wait_sync_idle (fx);
+  return receipt;
+}
+
+static guint
+count_substring (const char *haystack,
+                 gsize       length,
+                 const char *needle)
+{
+  gsize n = strlen (needle);
+  guint count = 0;
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (haystack + i, needle, n) == 0)
+      count++;
+  return count;
+}
+
+static void
+test_pesos (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "1500.00", "₱1,500.00" }, { "0.50", "₱0.50" }, { "999.99", "₱999.99" },
+    { "1000.00", "₱1,000.00" }, { "12345678.90", "₱12,345,678.90" },
+    { "-15000.00", "-₱15,000.00" }, { "0.00", "₱0.00" }, { "junk", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = tala_format_pesos (cases[i].in);
+
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+}
+
+static void
+test_receipt_pdf (DesktopFixture *fx,
+                  gconstpointer   data G_GNUC_UNUSED)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (fx->db);
+  g_autofree char *path = g_build_filename (dir, "receipt.pdf", NULL);
+  g_autofree char *contents = NULL;
+  JsonObject *receipt;
+  JsonArray *allocation;
+  gsize length;
+
+  desktop_first_run (fx, "cashier1", "cashier-pass", "c01", "cashier");
+  g_assert_null (tala_cashier_page_get_receipt (cashier_page (fx)));
+  receipt = pay (fx, "1500.00", "CASH", NULL);
+  g_assert_cmpstr (json_object_get_string_member (receipt, "receipt_no"), ==, "C01-000001");
+  g_assert_cmpstr (json_object_get_string_member (receipt, "student"), ==, "2025-00001");
+  g_assert_cmpstr (json_object_get_string_member (receipt, "amount"), ==, "1500.00");
+  g_assert_cmpstr (json_object_get_string_member (receipt, "method"), ==, "CASH");
+  g_assert_cmpstr (json_object_get_string_member (receipt, "cashier"), !=, "");
+  g_assert_cmpstr (json_object_get_string_member (receipt, "student_name"), !=, "");
+  allocation = json_object_get_array_member (receipt, "allocation");
+  g_assert_cmpuint (json_array_get_length (allocation), >, 0);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (allocation, 0),
+                                                  "applied"), ==, "1500.00");
+
+  g_assert_true (tala_receipt_save_pdf (receipt, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  g_assert_cmpuint (length, >, 1500);
+  g_assert_cmpuint (count_substring (contents, length, "%%EOF"), >=, 1);
+  /* One page: one "/Type /Page" that is not "/Type /Pages". */
+  g_assert_cmpuint (count_substring (contents, length, "/Type /Page")
+                    - count_substring (contents, length, "/Type /Pages"), ==, 1);
+  /* The title (an uncompressed dictionary) names the receipt. */
+  g_assert_cmpuint (count_substring (contents, length, "Receipt C01-000001"), ==, 1);
+  /* An unwritable path is an error, not a crash. */
+  g_assert_false (tala_receipt_save_pdf (receipt, "/nonexistent/dir/r.pdf", &error));
+  g_assert_nonnull (error);
+}
+
+static void
+test_void (DesktopFixture *fx,
+           gconstpointer   data G_GNUC_UNUSED)
+{
+  TalaCashierPage *page;
+  g_autoptr(TalaVoidDialog) dialog = NULL;
+  g_autoptr(TalaVoidDialog) again = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *payment = NULL;
+  JsonObject *receipt;
+  JsonObject *args;
+  gint64 deadline;
+
+  /* The input checks, before anything reaches the ledger. */
+  args = tala_void_args ("p", "  ", NULL, &message);
+  g_assert_null (args);
+  g_assert_cmpstr (message, ==, "Type the reason first: every void or adjustment needs one.");
+  g_clear_pointer (&message, g_free);
+  g_assert_null (tala_void_args ("p", "typo", "0.00", &message));
+  g_assert_true (g_str_has_prefix (message, "Type the adjustment like 250.00"));
+  g_clear_pointer (&message, g_free);
+  args = tala_void_args ("p", " typo ", "-250", &message);
+  g_assert_null (args);
+  g_clear_pointer (&message, g_free);
+  args = tala_void_args ("p", " typo ", "-250.00", &message);
+  g_assert_nonnull (args);
+  g_assert_cmpstr (json_object_get_string_member (args, "reason"), ==, "typo");
+  g_assert_cmpstr (json_object_get_string_member (args, "amount"), ==, "-250.00");
+  json_object_unref (args);
+
+  desktop_first_run (fx, "cashier1", "cashier-pass", "c01", "cashier");
+  page = cashier_page (fx);
+  receipt = pay (fx, "1500.00", "CASH", NULL);
+  payment = g_strdup (json_object_get_string_member (receipt, "payment_id"));
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM txn WHERE receipt_no = 'C01-000001'"),
+                   ==, 1);
+  g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
+
+  /* Without a reason: refused in plain words, nothing previewed or recorded. */
+  dialog = g_object_ref (tala_cashier_page_open_void (page, payment, FALSE));
+  tala_void_dialog_set_reason (dialog, "   ");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "void.confirm", NULL);
+  g_assert_false (tala_void_dialog_get_busy (dialog));
+  g_assert_cmpstr (tala_void_dialog_get_message (dialog), ==,
+                   "Type the reason first: every void or adjustment needs one.");
+  g_assert_false (tala_void_dialog_get_can_confirm (dialog));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "void.preview", NULL);
+  g_assert_false (tala_void_dialog_get_busy (dialog));
+  g_assert_null (tala_void_dialog_get_recorded (dialog));
+  desktop_wait_sync_idle (fx);
+  g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM txn WHERE type = 'VOID'"), ==, 0);
+
+  /* With one: the first confirm previews, the second records. */
+  tala_void_dialog_set_reason (dialog, "Recorded for the wrong student; cash returned");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "void.confirm", NULL);
+  wait_dialog (dialog);
+  g_assert_true (tala_void_dialog_get_can_confirm (dialog));
+  g_assert_nonnull (strstr (tala_void_dialog_get_message (dialog), "taken off"));
+  g_assert_null (tala_void_dialog_get_recorded (dialog));
+  g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "void.confirm", NULL);
+  wait_dialog (dialog);
+  g_assert_nonnull (tala_void_dialog_get_recorded (dialog));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  desktop_wait_sync_idle (fx);
+  g_assert_true (fx->last_sync_ok);
+  g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM txn WHERE type = 'VOID'"
+                                          " AND reason = 'Recorded for the wrong student; cash returned'"
+                                          " AND amount = -150000"), ==, 1);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM txn p JOIN txn v ON v.id = p.voided_by"
+                                          " WHERE p.receipt_no = 'C01-000001'"
+                                          " AND v.reason = 'Recorded for the wrong student; cash returned'"),
+                   ==, 1);
+
+  /* The account reloaded: the history shows the payment voided. */
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      GListModel *history = tala_cashier_page_get_history (page);
+      gboolean voided = FALSE;
+
+      for (guint i = 0; i < g_list_model_get_n_items (history); i++)
+        {
+          g_autoptr(GObject) entry = g_list_model_get_item (history, i);
+          g_autofree char *id = NULL;
+          g_autofree char *status = NULL;
+
+          g_object_get (entry, "id", &id, "status", &status, NULL);
+          if (g_strcmp0 (id, payment) == 0 && g_strcmp0 (status, "VOIDED") == 0)
+            voided = TRUE;
+        }
+      if (voided)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+
+  /* A second void is refused by the ledger, in plain words. */
+  again = g_object_ref (tala_cashier_page_open_void (page, payment, FALSE));
+  tala_void_dialog_set_reason (again, "again");
+  gtk_widget_activate_action (GTK_WIDGET (again), "void.confirm", NULL);
+  wait_dialog (again);
+  g_assert_cmpstr (tala_void_dialog_get_message (again), ==, tala_void_explain ("already_voided"));
+  g_assert_false (tala_void_dialog_get_can_confirm (again));
+  gtk_window_destroy (GTK_WINDOW (again));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM txn WHERE type = 'VOID'"), ==, 1);
+}
+
+static TalaReport *
+load_report (DesktopFixture *fx,
+             const char     *date)
+{
+  g_autoptr(GError) error = NULL;
+  TalaReport *report;
+  Wait w = { 0 };
+
+  tala_report_load_async (fx->session, date, NULL, desktop_done_cb, &w);
+  desktop_wait_for (&w.done);
+  report = tala_report_load_finish (fx->session, w.result, &error);
+  g_object_unref (w.result);
+  g_assert_no_error (error);
+  return report;
+}
+
+static void
+test_collections_report (DesktopFixture *fx,
+                         gconstpointer   data G_GNUC_UNUSED)
+{
+  g_autoptr(TalaReport) empty = NULL;
+  g_autoptr(TalaReport) report = NULL;
+  g_autoptr(TalaReportWindow) window = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *dir = g_path_get_dirname (fx->db);
+  g_autofree char *pdf = g_build_filename (dir, "report.pdf", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "report.csv", NULL);
+  g_autofree char *saved = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  gsize length;
+
+  desktop_first_run (fx, "cashier1", "cashier-pass", "c01", "cashier");
+  empty = load_report (fx, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (tala_report_get_payments (empty)), ==, 0);
+  g_assert_cmpstr (tala_report_get_terminal (empty), ==, "C01");
+  g_assert_cmpint (tala_report_get_method_total (empty, "CASH"), ==, 0);
+
+  pay (fx, "1500.00", "CASH", NULL);
+  pay (fx, "2000.50", "GCASH", "GC-1,\"A\"");
+  pay (fx, "250.00", "CASH", NULL);
+  g_assert_true (fx->last_sync_ok);
+
+  report = load_report (fx, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (tala_report_get_payments (report)), ==, 3);
+  g_assert_cmpint (tala_report_get_method_total (report, "CASH"), ==, 175000);
+  g_assert_cmpuint (tala_report_get_method_count (report, "CASH"), ==, 2);
+  g_assert_cmpint (tala_report_get_method_total (report, "GCASH"), ==, 200050);
+  g_assert_cmpuint (tala_report_get_method_count (report, "GCASH"), ==, 1);
+  g_assert_cmpint (tala_report_get_method_total (report, "MAYA"), ==, 0);
+  g_assert_cmpint (tala_report_get_total_collected (report), ==, 375050);
+  g_assert_cmpint (tala_report_get_net_total (report), ==, 375050);
+  g_assert_cmpuint (g_strv_length ((GStrv) tala_report_get_methods (report)), ==, 2);
+
+  /* Another date has nothing; a bad one is an error. */
+  g_clear_object (&empty);
+  empty = load_report (fx, "2020-01-01");
+  g_assert_cmpuint (g_list_model_get_n_items (tala_report_get_payments (empty)), ==, 0);
+
+  /* CSV: a header, one CRLF line per payment, RFC 4180 quoting. */
+  csv = tala_report_to_csv (report);
+  g_assert_true (g_str_has_suffix (csv, "\r\n"));
+  lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_cmpstr (lines[0], ==, "receipt_no,time,student,student_name,amount,method,"
+                                 "reference_number,cashier,voided");
+  g_assert_true (g_str_has_prefix (lines[1], "C01-000001,"));
+  g_assert_true (g_str_has_suffix (lines[1], ",1500.00,CASH,,cashier1,no"));
+  g_assert_true (g_str_has_prefix (lines[2], "C01-000002,"));
+  g_assert_true (g_str_has_suffix (lines[2], ",2000.50,GCASH,\"GC-1,\"\"A\"\"\",cashier1,no"));
+  g_assert_true (g_str_has_prefix (lines[3], "C01-000003,"));
+  g_assert_cmpstr (lines[4], ==, "");
+  g_assert_true (tala_report_save_csv (report, csv_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &saved, NULL, &error));
+  g_assert_cmpstr (saved, ==, csv);
+
+  /* PDF: a valid file, one page for three payments. */
+  g_assert_true (tala_report_save_pdf (report, pdf, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, &error));
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  g_assert_cmpuint (count_substring (contents, length, "/Type /Page")
+                    - count_substring (contents, length, "/Type /Pages"), ==, 1);
+
+  /* The window shows the same report. */
+  window = g_object_ref_sink (tala_report_window_new (GTK_WINDOW (fx->window), fx->session));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (tala_report_window_get_loading (window))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  g_assert_nonnull (tala_report_window_get_report (window));
+  g_assert_cmpint (tala_report_get_method_total (tala_report_window_get_report (window), "GCASH"),
+                   ==, 200050);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+wait_interval (DesktopFixture *fx,
+               guint           seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (tala_session_get_sync_interval (fx->session) != seconds)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+}
+
+static void
+test_preferences (DesktopFixture *fx,
+                  gconstpointer   data G_GNUC_UNUSED)
+{
+  g_autoptr(GSettings) settings = tala_preferences_dup_settings ();
+  TalaPreferencesWindow *prefs;
+  g_autofree char *url = NULL;
+  gint64 deadline;
+
+  g_assert_nonnull (settings);
+  desktop_first_run (fx, "cashier1", "cashier-pass", "c01", "cashier");
+  g_assert_cmpuint (tala_session_get_sync_interval (fx->session), ==,
+                    g_settings_get_uint (settings, "sync-interval"));
+
+  /* The interval takes effect at once. */
+  g_settings_set_uint (settings, "sync-interval", 17);
+  wait_interval (fx, 17);
+  g_settings_set_uint (settings, "sync-interval", 300);
+  wait_interval (fx, 300);
+
+  /* The hub address is used from the next sync; empty: the first run's. */
+  g_settings_set_string (settings, "hub-url", "http://127.0.0.1:1");
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_free (url);
+      url = tala_store_dup_hub_url (tala_session_get_store (fx->session));
+      if (g_strcmp0 (url, "http://127.0.0.1:1") == 0)
+        break;
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  tala_session_sync (fx->session);
+  desktop_wait_sync_idle (fx);
+  g_assert_false (fx->last_sync_ok);
+  g_assert_false (tala_session_get_online (fx->session));
+  g_settings_set_string (settings, "hub-url", "");
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_free (url);
+      url = tala_store_dup_hub_url (tala_session_get_store (fx->session));
+      if (g_strcmp0 (url, fx->url) == 0)
+        break;
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  tala_session_sync (fx->session);
+  desktop_wait_sync_idle (fx);
+  g_assert_true (fx->last_sync_ok);
+
+  /* Where receipts go. */
+  g_assert_false (tala_preferences_receipt_to_pdf ());
+  g_settings_set_string (settings, "print-default", "pdf");
+  g_assert_true (tala_preferences_receipt_to_pdf ());
+
+  /* The window builds over the keys (not shown: the test's GTK has no
+   * SVG loader for the search icon). */
+  prefs = tala_preferences_window_new (GTK_WINDOW (fx->window), fx->session);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (prefs)));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  g_settings_reset (settings, "print-default");
+  g_settings_reset (settings, "sync-interval");
+  wait_interval (fx, 60);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (!desktop_main_init (&argc, &argv))
+    return 77;
+  g_test_add_func ("/cashier/pesos", test_pesos);
+  g_test_add ("/cashier/receipt-pdf", DesktopFixture, NULL,
+              desktop_setup, test_receipt_pdf, desktop_teardown);
+  g_test_add ("/cashier/void-with-reason", DesktopFixture, NULL,
+              desktop_setup, test_void, desktop_teardown);
+  g_test_add ("/cashier/collections-report", DesktopFixture, NULL,
+              desktop_setup, test_collections_report, desktop_teardown);
+  g_test_add ("/cashier/preferences", DesktopFixture, NULL,
+              desktop_setup, test_preferences, desktop_teardown);
+  return desktop_main_run ();
+}
