@@ -93,12 +93,13 @@ show_account (TalaCashierPage *self,
     {
       JsonArray *b = json_object_get_array_member (e, "buckets");
       JsonArray *p = json_object_get_array_member (e, "permits");
+      g_autofree char *due = tala_format_pesos (json_object_get_string_member (e, "total_due"));
+      g_autofree char *paid = tala_format_pesos (json_object_get_string_member (e, "total_paid"));
+      g_autofree char *balance = tala_format_pesos (json_object_get_string_member (e, "balance"));
+      g_autofree char *credit = tala_format_pesos (json_object_get_string_member (e, "credit"));
 
-      totals = g_strdup_printf (_("Due ₱%s · Paid ₱%s · Balance ₱%s · Credit ₱%s"),
-                                json_object_get_string_member (e, "total_due"),
-                                json_object_get_string_member (e, "total_paid"),
-                                json_object_get_string_member (e, "balance"),
-                                json_object_get_string_member (e, "credit"));
+      totals = g_strdup_printf (_("Due %s · Paid %s · Balance %s · Credit %s"),
+                                due, paid, balance, credit);
       for (guint i = 0; b != NULL && i < json_array_get_length (b); i++)
         {
           g_autoptr(TalaBucket) bucket =
@@ -116,8 +117,13 @@ show_account (TalaCashierPage *self,
         }
     }
   else
-    totals = g_strdup_printf (_("Not enrolled this semester · Unassigned credit ₱%s"),
-                              json_object_get_string_member (account, "unassigned_credit"));
+    {
+      g_autofree char *unassigned =
+        tala_format_pesos (json_object_get_string_member (account, "unassigned_credit"));
+
+      totals = g_strdup_printf (_("Not enrolled this semester · Unassigned credit %s"),
+                                unassigned);
+    }
   gtk_label_set_label (self->totals_label, totals);
   gtk_label_set_label (self->permits_label, permits->str);
   for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
@@ -380,6 +386,14 @@ parent_window (TalaCashierPage *self)
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
 
+/* The allocation is provisional while ops wait for the hub. */
+static void
+update_provisional (TalaCashierPage *self)
+{
+  json_object_set_boolean_member (self->receipt, "provisional",
+                                  tala_session_get_pending (self->session) > 0);
+}
+
 static void
 print_receipt_action (GtkWidget  *widget,
                       const char *name G_GNUC_UNUSED,
@@ -387,8 +401,10 @@ print_receipt_action (GtkWidget  *widget,
 {
   TalaCashierPage *self = TALA_CASHIER_PAGE (widget);
 
-  if (self->receipt != NULL)
-    tala_receipt_print (self->receipt, parent_window (self));
+  if (self->receipt == NULL)
+    return;
+  update_provisional (self);
+  tala_receipt_print (self->receipt, parent_window (self));
 }
 
 static void
@@ -398,8 +414,10 @@ save_receipt_action (GtkWidget  *widget,
 {
   TalaCashierPage *self = TALA_CASHIER_PAGE (widget);
 
-  if (self->receipt != NULL)
-    tala_receipt_save_as (self->receipt, parent_window (self));
+  if (self->receipt == NULL)
+    return;
+  update_provisional (self);
+  tala_receipt_save_as (self->receipt, parent_window (self));
 }
 
 /* The receipt button: the printer or a PDF file, as the preferences say. */

@@ -441,5 +441,7 @@ static void
 tala_void_dialog_init (TalaVoidDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The button's action is enabled; only a good preview makes it usable. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
   self->cancellable = g_cancellable_new ();
 }

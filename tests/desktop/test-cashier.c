@@ -85,6 +85,65 @@ pay (DesktopFixture *fx,
   return receipt;
 }
 
+/* With TALA_SCREENSHOTS=DIR, saves @widget (shown first) as DIR/NAME.png,
+ * for a look at the pages; no assertion depends on it. */
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  const char *dir = g_getenv ("TALA_SCREENSHOTS");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  gint64 until;
+
+  if (dir == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (gtk_widget_get_root (widget)));
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, NULL);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  gdk_texture_save_to_png (texture, path);
+}
+
+/* The receipt drawn on an image, for a look. */
+static void
+receipt_png (JsonObject *receipt)
+{
+  const char *dir = g_getenv ("TALA_SCREENSHOTS");
+  double height;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  height = tala_receipt_draw (receipt, NULL, TALA_RECEIPT_WIDTH);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) TALA_RECEIPT_WIDTH * 2,
+                                        (int) height * 2);
+  cr = cairo_create (surface);
+  cairo_scale (cr, 2, 2);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  tala_receipt_draw (receipt, cr, TALA_RECEIPT_WIDTH);
+  cairo_destroy (cr);
+  path = g_strdup_printf ("%s/receipt.png", dir);
+  cairo_surface_write_to_png (surface, path);
+  cairo_surface_destroy (surface);
+}
+
 static guint
 count_substring (const char *haystack,
                  gsize       length,
@@ -142,6 +201,8 @@ test_receipt_pdf (DesktopFixture *fx,
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (allocation, 0),
                                                   "applied"), ==, "1500.00");
 
+  receipt_png (receipt);
+  screenshot (tala_window_get_cashier_page (fx->window), "cashier");
   g_assert_true (tala_receipt_save_pdf (receipt, path, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, &length, &error));
@@ -199,6 +260,7 @@ test_void (DesktopFixture *fx,
 
   /* Without a reason: refused in plain words, nothing previewed or recorded. */
   dialog = g_object_ref (tala_cashier_page_open_void (page, payment, FALSE));
+  screenshot (GTK_WIDGET (dialog), "void");
   tala_void_dialog_set_reason (dialog, "   ");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "void.confirm", NULL);
   g_assert_false (tala_void_dialog_get_busy (dialog));
@@ -366,6 +428,7 @@ test_collections_report (DesktopFixture *fx,
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
     }
   g_assert_nonnull (tala_report_window_get_report (window));
+  screenshot (GTK_WIDGET (window), "report");
   g_assert_cmpint (tala_report_get_method_total (tala_report_window_get_report (window), "GCASH"),
                    ==, 200050);
   gtk_window_destroy (GTK_WINDOW (window));
