@@ -332,6 +332,64 @@ test_void (DesktopFixture *fx,
   g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM txn WHERE type = 'VOID'"), ==, 1);
 }
 
+static void
+test_adjust (DesktopFixture *fx,
+             gconstpointer   data G_GNUC_UNUSED)
+{
+  g_autoptr(TalaVoidDialog) dialog = NULL;
+  g_autofree char *payment = NULL;
+  JsonObject *receipt;
+
+  desktop_first_run (fx, "cashier1", "cashier-pass", "c01", "cashier");
+  receipt = pay (fx, "1500.00", "CASH", NULL);
+  payment = g_strdup (json_object_get_string_member (receipt, "payment_id"));
+  dialog = g_object_ref (tala_cashier_page_open_void (cashier_page (fx), payment, TRUE));
+
+  /* A zero amount and a missing reason are refused before the ledger. */
+  tala_void_dialog_set_amount (dialog, "0.00");
+  tala_void_dialog_set_reason (dialog, "Miscounted");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "void.confirm", NULL);
+  g_assert_false (tala_void_dialog_get_busy (dialog));
+  g_assert_true (g_str_has_prefix (tala_void_dialog_get_message (dialog),
+                                   "Type the adjustment like 250.00"));
+  tala_void_dialog_set_amount (dialog, "-250.00");
+  tala_void_dialog_set_reason (dialog, "");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "void.confirm", NULL);
+  g_assert_false (tala_void_dialog_get_busy (dialog));
+  g_assert_cmpstr (tala_void_dialog_get_message (dialog), ==,
+                   "Type the reason first: every void or adjustment needs one.");
+
+  /* Taking off more than was paid: the ledger's refusal, in plain words. */
+  tala_void_dialog_set_amount (dialog, "-1600.00");
+  tala_void_dialog_set_reason (dialog, "Miscounted");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "void.preview", NULL);
+  wait_dialog (dialog);
+  g_assert_false (tala_void_dialog_get_can_confirm (dialog));
+  g_assert_cmpstr (tala_void_dialog_get_message (dialog), !=, "");
+  g_assert_cmpstr (tala_void_dialog_get_message (dialog), !=, "Checking…");
+
+  /* A change after a preview needs a new preview. */
+  tala_void_dialog_set_amount (dialog, "-250.00");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "void.preview", NULL);
+  wait_dialog (dialog);
+  g_assert_true (tala_void_dialog_get_can_confirm (dialog));
+  g_assert_nonnull (strstr (tala_void_dialog_get_message (dialog), "taken off"));
+  tala_void_dialog_set_amount (dialog, "-200.00");
+  g_assert_false (tala_void_dialog_get_can_confirm (dialog));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "void.confirm", NULL);
+  wait_dialog (dialog);
+  g_assert_null (tala_void_dialog_get_recorded (dialog));
+  g_assert_true (tala_void_dialog_get_can_confirm (dialog));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "void.confirm", NULL);
+  wait_dialog (dialog);
+  g_assert_nonnull (tala_void_dialog_get_recorded (dialog));
+  desktop_wait_sync_idle (fx);
+  g_assert_true (fx->last_sync_ok);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM txn WHERE type = 'ADJUSTMENT'"
+                                          " AND amount = -20000 AND reason = 'Miscounted'"), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static TalaReport *
 load_report (DesktopFixture *fx,
              const char     *date)
@@ -525,6 +583,8 @@ main (int   argc,
               desktop_setup, test_receipt_pdf, desktop_teardown);
   g_test_add ("/cashier/void-with-reason", DesktopFixture, NULL,
               desktop_setup, test_void, desktop_teardown);
+  g_test_add ("/cashier/adjust-with-reason", DesktopFixture, NULL,
+              desktop_setup, test_adjust, desktop_teardown);
   g_test_add ("/cashier/collections-report", DesktopFixture, NULL,
               desktop_setup, test_collections_report, desktop_teardown);
   g_test_add ("/cashier/preferences", DesktopFixture, NULL,
