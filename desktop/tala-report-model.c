@@ -46,6 +46,7 @@ struct _TalaReportPayment
   GObject  parent_instance;
   char    *values[N_COLS];
   char    *amount;      /* "1500.00", for the CSV */
+  char    *payment_id;
   gint64   centavos;
 };
 
@@ -73,6 +74,7 @@ tala_report_payment_finalize (GObject *object)
   for (guint i = 0; i < N_COLS; i++)
     g_free (self->values[i]);
   g_free (self->amount);
+  g_free (self->payment_id);
   G_OBJECT_CLASS (tala_report_payment_parent_class)->finalize (object);
 }
 
@@ -134,6 +136,7 @@ payment_new (JsonObject *r)
   TalaReportPayment *self = g_object_new (TALA_TYPE_REPORT_PAYMENT, NULL);
 
   self->amount = g_strdup (str (r, "amount"));
+  self->payment_id = g_strdup (str (r, "payment_id"));
   self->centavos = centavos_of (self->amount);
   self->values[COL_RECEIPT] = g_strdup (str (r, "receipt_no"));
   self->values[COL_TIME] = local_time (str (r, "time"));
@@ -153,6 +156,12 @@ const char *
 tala_report_payment_get_receipt (TalaReportPayment *self)
 {
   return self->values[COL_RECEIPT];
+}
+
+const char *
+tala_report_payment_get_payment_id (TalaReportPayment *self)
+{
+  return self->payment_id;
 }
 
 gint64
@@ -367,6 +376,48 @@ tala_report_get_total_collected (TalaReport *self)
 }
 
 gint64
+tala_report_get_total_voided (TalaReport *self)
+{
+  return centavos_of (str (self->json, "total_voided"));
+}
+
+gint64
+tala_report_get_total_adjusted (TalaReport *self)
+{
+  return centavos_of (str (self->json, "total_adjusted"));
+}
+
+static void
+add_corrections (GString    *out,
+                 JsonArray  *list,
+                 const char *what)
+{
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    {
+      JsonObject *c = json_array_get_object_element (list, i);
+      g_autofree char *pesos = tala_format_pesos (str (c, "amount"));
+
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      /* Translators: "C01-000001 voided, -₱1,500.00, by cashier1: wrong student" */
+      g_string_append_printf (out, _("%s %s, %s, by %s: %s"), str (c, "receipt_no"), what, pesos,
+                              str (c, "by"), str (c, "reason"));
+    }
+}
+
+char *
+tala_report_dup_corrections (TalaReport *self)
+{
+  GString *out = g_string_new (NULL);
+
+  add_corrections (out, json_object_get_array_member (self->json, "voids"),
+                   C_("report", "voided"));
+  add_corrections (out, json_object_get_array_member (self->json, "adjustments"),
+                   C_("report", "adjusted"));
+  return g_string_free (out, FALSE);
+}
+
+gint64
 tala_report_get_net_total (TalaReport *self)
 {
   return centavos_of (str (self->json, "net_total"));
@@ -520,7 +571,7 @@ tala_report_draw_chart (TalaReport *self,
   cairo_restore (cr);
 }
 
-static const double col_x[] = { 0.0, 0.13, 0.21, 0.33, 0.58, 0.71, 0.83 };
+static const double col_x[] = { 0.0, 0.14, 0.22, 0.37, 0.62, 0.75, 0.86 };
 
 static double
 draw_row (cairo_t        *cr,
@@ -547,7 +598,12 @@ rows_per_page (TalaReport *self,
                int        *first,
                int        *other)
 {
-  double head = MARGIN + 60.0 + ROW * (self->totals->len + 2) + CHART_HEIGHT + 2 * ROW;
+  JsonArray *voids = json_object_get_array_member (self->json, "voids");
+  JsonArray *adjustments = json_object_get_array_member (self->json, "adjustments");
+  guint corrections = (voids ? json_array_get_length (voids) : 0) +
+                      (adjustments ? json_array_get_length (adjustments) : 0);
+  double head = MARGIN + 60.0 + ROW * (self->totals->len + corrections + 2) + CHART_HEIGHT +
+                2 * ROW;
 
   *first = MAX (1, (int) ((height - MARGIN - head) / ROW));
   *other = MAX (1, (int) ((height - 2 * MARGIN - ROW) / ROW));
@@ -592,11 +648,17 @@ tala_report_draw_page (TalaReport *self,
                                                 tala_report_get_terminal (self));
       g_autofree char *collected = tala_format_pesos (str (self->json, "total_collected"));
       g_autofree char *net = tala_format_pesos (str (self->json, "net_total"));
-      g_autofree char *summary = g_strdup_printf (_("%u payments · collected %s · net %s"),
+      g_autofree char *summary = g_strdup_printf (ngettext ("%u payment · collected %s · net %s",
+                                                            "%u payments · collected %s · net %s",
+                                                            n),
                                                   n, collected, net);
+      g_autofree char *corrections = tala_report_dup_corrections (self);
 
       y += text_at (cr, title, "Sans Bold 14", MARGIN, y, inner, PANGO_ALIGN_LEFT) + 4.0;
-      y += text_at (cr, summary, "Sans 10", MARGIN, y, inner, PANGO_ALIGN_LEFT) + 10.0;
+      y += text_at (cr, summary, "Sans 10", MARGIN, y, inner, PANGO_ALIGN_LEFT) + 4.0;
+      if (corrections[0] != '\0')
+        y += text_at (cr, corrections, "Sans 8", MARGIN, y, inner, PANGO_ALIGN_LEFT);
+      y += 6.0;
       y += text_at (cr, _("Totals by method"), "Sans Bold 10", MARGIN, y, inner,
                     PANGO_ALIGN_LEFT);
       for (guint i = 0; i < self->totals->len; i++)

@@ -26,6 +26,7 @@ G_DECLARE_FINAL_TYPE (TalaReport, tala_report, TALA, REPORT, GObject)
 /* One payment line: receipt, time, student, name, amount ("₱1,500.00"),
  * method, reference, cashier, status ("" or "Voided"). */
 const char *tala_report_payment_get_receipt   (TalaReportPayment *self);
+const char *tala_report_payment_get_payment_id (TalaReportPayment *self);
 gint64      tala_report_payment_get_centavos  (TalaReportPayment *self);
 
 /* The report from a tala_ledger_collections_report() object. */
@@ -55,6 +56,12 @@ guint       tala_report_get_method_count      (TalaReport        *self,
                                                const char        *method);
 /* Every payment of the day, voided ones too (centavos). */
 gint64      tala_report_get_total_collected   (TalaReport        *self);
+/* The day's voids (negative) and adjustments (signed), centavos. */
+gint64      tala_report_get_total_voided      (TalaReport        *self);
+gint64      tala_report_get_total_adjusted    (TalaReport        *self);
+/* One line per void or adjustment, with its reason; "" when none. */
+G_GNUC_WARN_UNUSED_RESULT
+char       *tala_report_dup_corrections       (TalaReport        *self);
 /* Collected, less voids, plus adjustments (centavos). */
 gint64      tala_report_get_net_total         (TalaReport        *self);
 

@@ -29,6 +29,7 @@ struct _TalaReportWindow
   GtkEntry        *date_entry;
   GtkLabel        *summary_label;
   GtkLabel        *totals_label;
+  GtkLabel        *corrections_label;
   GtkDrawingArea  *chart;
   GtkColumnView   *payments_view;
 
@@ -69,6 +70,7 @@ show_report (TalaReportWindow *self)
   g_autofree char *decimal = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *subtitle = NULL;
+  g_autofree char *corrections = tala_report_dup_corrections (r);
   guint n = g_list_model_get_n_items (tala_report_get_payments (r));
 
   decimal = tala_money_format (tala_report_get_total_collected (r));
@@ -97,6 +99,8 @@ show_report (TalaReportWindow *self)
   adw_window_title_set_subtitle (self->title, subtitle);
   gtk_label_set_label (self->summary_label, summary);
   gtk_label_set_label (self->totals_label, totals->str);
+  gtk_label_set_label (self->corrections_label, corrections);
+  gtk_widget_set_visible (GTK_WIDGET (self->corrections_label), corrections[0] != '\0');
   gtk_no_selection_set_model (self->selection, tala_report_get_payments (r));
   gtk_widget_queue_draw (GTK_WIDGET (self->chart));
 }
@@ -375,6 +379,7 @@ tala_report_window_class_init (TalaReportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TalaReportWindow, date_entry);
   gtk_widget_class_bind_template_child (widget_class, TalaReportWindow, summary_label);
   gtk_widget_class_bind_template_child (widget_class, TalaReportWindow, totals_label);
+  gtk_widget_class_bind_template_child (widget_class, TalaReportWindow, corrections_label);
   gtk_widget_class_bind_template_child (widget_class, TalaReportWindow, chart);
   gtk_widget_class_bind_template_child (widget_class, TalaReportWindow, payments_view);
   gtk_widget_class_bind_template_callback (widget_class, date_activate_cb);

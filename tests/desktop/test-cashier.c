@@ -65,6 +65,8 @@ pay (DesktopFixture *fx,
 {
   TalaCashierPage *page = cashier_page (fx);
   JsonObject *before = tala_cashier_page_get_receipt (page);
+  g_autofree char *before_no = before ? g_strdup (json_object_get_string_member (before, "receipt_no"))
+                                      : NULL;
   JsonObject *receipt;
 
   tala_cashier_page_show_student (page, "2025-00001");
@@ -79,7 +81,9 @@ pay (DesktopFixture *fx,
   wait_page (page);
   receipt = tala_cashier_page_get_receipt (page);
   g_assert_nonnull (receipt);
-  g_assert_true (receipt != before);
+  g_assert_cmpstr (json_object_get_string_member (receipt, "receipt_no"), !=, before_no);
+  g_assert_cmpstr (json_object_get_string_member (receipt, "amount"), ==, amount);
+  g_assert_cmpstr (json_object_get_string_member (receipt, "method"), ==, method);
   g_assert_true (g_str_has_prefix (tala_cashier_page_get_message (page), "Receipt C01-"));
   desktop_wait_sync_idle (fx);
   return receipt;
@@ -101,6 +105,8 @@ screenshot (GtkWidget  *widget,
 
   if (dir == NULL)
     return;
+  /* A missing icon loader warns; only for the pictures, not fatal. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   gtk_window_present (GTK_WINDOW (gtk_widget_get_root (widget)));
   until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
   while (g_get_monotonic_time () < until)
@@ -282,6 +288,7 @@ test_void (DesktopFixture *fx,
   g_assert_nonnull (strstr (tala_void_dialog_get_message (dialog), "taken off"));
   g_assert_null (tala_void_dialog_get_recorded (dialog));
   g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
+  screenshot (GTK_WIDGET (dialog), "void-preview");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "void.confirm", NULL);
   wait_dialog (dialog);
   g_assert_nonnull (tala_void_dialog_get_recorded (dialog));
@@ -469,6 +476,21 @@ test_collections_report (DesktopFixture *fx,
   g_assert_true (g_file_get_contents (csv_path, &saved, NULL, &error));
   g_assert_cmpstr (saved, ==, csv);
 
+  if (g_getenv ("TALA_SCREENSHOTS") != NULL)
+    {
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 595, 842);
+      cairo_t *cr = cairo_create (surface);
+      g_autofree char *png = g_build_filename (g_getenv ("TALA_SCREENSHOTS"), "report-page.png",
+                                               NULL);
+
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      tala_report_draw_page (report, cr, 595, 842, 0);
+      cairo_destroy (cr);
+      cairo_surface_write_to_png (surface, png);
+      cairo_surface_destroy (surface);
+    }
+
   /* PDF: a valid file, one page for three payments. */
   g_assert_true (tala_report_save_pdf (report, pdf, &error));
   g_assert_no_error (error);
@@ -476,6 +498,35 @@ test_collections_report (DesktopFixture *fx,
   g_assert_true (g_str_has_prefix (contents, "%PDF-"));
   g_assert_cmpuint (count_substring (contents, length, "/Type /Page")
                     - count_substring (contents, length, "/Type /Pages"), ==, 1);
+
+  /* A void: the payment stays listed, marked voided; the net falls. */
+  {
+    g_autoptr(TalaReportPayment) second = g_list_model_get_item (tala_report_get_payments (report), 1);
+    g_autoptr(JsonObject) args = json_object_new ();
+    g_autoptr(JsonObject) envelope = NULL;
+    g_autoptr(TalaReport) after = NULL;
+    g_autofree char *corrections = NULL;
+    g_autofree char *csv_after = NULL;
+    g_auto(GStrv) rows = NULL;
+
+    g_assert_cmpstr (tala_report_payment_get_receipt (second), ==, "C01-000002");
+    g_assert_cmpint (tala_report_payment_get_centavos (second), ==, 200050);
+    json_object_set_string_member (args, "payment", tala_report_payment_get_payment_id (second));
+    json_object_set_string_member (args, "reason", "Paid twice");
+    envelope = desktop_op (fx, "payment.void", args, FALSE);
+    g_assert_cmpstr (json_object_get_string_member (envelope, "status"), ==, "applied");
+    desktop_wait_sync_idle (fx);
+    after = load_report (fx, NULL);
+    g_assert_cmpint (tala_report_get_total_collected (after), ==, 375050);
+    g_assert_cmpint (tala_report_get_total_voided (after), ==, -200050);
+    g_assert_cmpint (tala_report_get_net_total (after), ==, 175000);
+    corrections = tala_report_dup_corrections (after);
+    g_assert_cmpstr (corrections, ==, "C01-000002 voided, -₱2,000.50, by cashier1: Paid twice");
+    csv_after = tala_report_to_csv (after);
+    rows = g_strsplit (csv_after, "\r\n", -1);
+    g_assert_true (g_str_has_suffix (rows[2], ",cashier1,yes"));
+    g_assert_true (g_str_has_suffix (rows[1], ",cashier1,no"));
+  }
 
   /* The window shows the same report. */
   window = g_object_ref_sink (tala_report_window_new (GTK_WINDOW (fx->window), fx->session));
@@ -565,6 +616,7 @@ test_preferences (DesktopFixture *fx,
    * SVG loader for the search icon). */
   prefs = tala_preferences_window_new (GTK_WINDOW (fx->window), fx->session);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (prefs)));
+  screenshot (GTK_WIDGET (prefs), "preferences");
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   g_settings_reset (settings, "print-default");
