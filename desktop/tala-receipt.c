@@ -323,12 +323,10 @@ show_error (GtkWindow  *parent,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-void
-tala_receipt_print (JsonObject *receipt,
-                    GtkWindow  *parent)
+static GtkPrintOperation *
+receipt_operation (JsonObject *receipt)
 {
-  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
-  g_autoptr(GError) error = NULL;
+  GtkPrintOperation *operation = gtk_print_operation_new ();
   g_autofree char *job = g_strdup_printf (_("Receipt %s"), str_or (receipt, "receipt_no", ""));
 
   gtk_print_operation_set_job_name (operation, job);
@@ -337,9 +335,31 @@ tala_receipt_print (JsonObject *receipt,
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
   g_signal_connect_data (operation, "draw-page", G_CALLBACK (draw_page_cb),
                          json_object_ref (receipt), receipt_closure_notify, 0);
+  return operation;
+}
+
+void
+tala_receipt_print (JsonObject *receipt,
+                    GtkWindow  *parent)
+{
+  g_autoptr(GtkPrintOperation) operation = receipt_operation (receipt);
+  g_autoptr(GError) error = NULL;
+
   if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent,
                                &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
     show_error (parent, _("Cannot Print the Receipt"), error->message);
+}
+
+gboolean
+tala_receipt_print_to_file (JsonObject  *receipt,
+                            const char  *path,
+                            GError     **error)
+{
+  g_autoptr(GtkPrintOperation) operation = receipt_operation (receipt);
+
+  gtk_print_operation_set_export_filename (operation, path);
+  return gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL,
+                                  error) != GTK_PRINT_OPERATION_RESULT_ERROR;
 }
 
 static void

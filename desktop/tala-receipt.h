@@ -51,6 +51,12 @@ gboolean    tala_receipt_save_pdf     (JsonObject  *receipt,
 void        tala_receipt_print        (JsonObject  *receipt,
                                        GtkWindow   *parent);
 
+/* The print operation's drawing, exported to a PDF file at @path (what
+ * the printer would get), without a dialog. */
+gboolean    tala_receipt_print_to_file (JsonObject *receipt,
+                                        const char *path,
+                                        GError    **error);
+
 /* Asks where to save (GtkFileChooserNative), then saves the PDF; a failure
  * is shown in a dialog. */
 void        tala_receipt_save_as      (JsonObject  *receipt,

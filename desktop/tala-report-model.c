@@ -109,6 +109,16 @@ str (JsonObject *object,
   return json_node_get_string (node);
 }
 
+/* The array @member, NULL when absent or not an array. */
+static JsonArray *
+arr (JsonObject *object,
+     const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
 static gint64
 centavos_of (const char *decimal)
 {
@@ -227,8 +237,8 @@ TalaReport *
 tala_report_new_from_json (JsonObject *report)
 {
   TalaReport *self = g_object_new (TALA_TYPE_REPORT, NULL);
-  JsonArray *receipts = json_object_get_array_member (report, "receipts");
-  JsonArray *totals = json_object_get_array_member (report, "totals_by_method");
+  JsonArray *receipts = arr (report, "receipts");
+  JsonArray *totals = arr (report, "totals_by_method");
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GStrvBuilder) methods = g_strv_builder_new ();
 
@@ -410,9 +420,9 @@ tala_report_dup_corrections (TalaReport *self)
 {
   GString *out = g_string_new (NULL);
 
-  add_corrections (out, json_object_get_array_member (self->json, "voids"),
+  add_corrections (out, arr (self->json, "voids"),
                    C_("report", "voided"));
-  add_corrections (out, json_object_get_array_member (self->json, "adjustments"),
+  add_corrections (out, arr (self->json, "adjustments"),
                    C_("report", "adjusted"));
   return g_string_free (out, FALSE);
 }
@@ -453,7 +463,7 @@ tala_report_to_csv (TalaReport *self)
     "receipt_no", "time", "student", "student_name", "amount", "method",
     "reference_number", "cashier", "voided",
   };
-  JsonArray *receipts = json_object_get_array_member (self->json, "receipts");
+  JsonArray *receipts = arr (self->json, "receipts");
   GString *out = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (header); i++)
@@ -598,8 +608,8 @@ rows_per_page (TalaReport *self,
                int        *first,
                int        *other)
 {
-  JsonArray *voids = json_object_get_array_member (self->json, "voids");
-  JsonArray *adjustments = json_object_get_array_member (self->json, "adjustments");
+  JsonArray *voids = arr (self->json, "voids");
+  JsonArray *adjustments = arr (self->json, "adjustments");
   guint corrections = (voids ? json_array_get_length (voids) : 0) +
                       (adjustments ? json_array_get_length (adjustments) : 0);
   double head = MARGIN + 60.0 + ROW * (self->totals->len + corrections + 2) + CHART_HEIGHT +

@@ -218,6 +218,20 @@ show_error (TalaReportWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static GtkPrintOperation *
+report_operation (TalaReport *report)
+{
+  GtkPrintOperation *operation = gtk_print_operation_new ();
+
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_job_name (operation, _("Collections Report"));
+  g_signal_connect_data (operation, "begin-print", G_CALLBACK (begin_print_cb),
+                         g_object_ref (report), unref_closure_notify, 0);
+  g_signal_connect_data (operation, "draw-page", G_CALLBACK (draw_page_cb),
+                         g_object_ref (report), unref_closure_notify, 0);
+  return operation;
+}
+
 static void
 print_action (GtkWidget  *widget,
               const char *name G_GNUC_UNUSED,
@@ -229,16 +243,22 @@ print_action (GtkWidget  *widget,
 
   if (self->report == NULL)
     return;
-  operation = gtk_print_operation_new ();
-  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
-  gtk_print_operation_set_job_name (operation, _("Collections Report"));
-  g_signal_connect_data (operation, "begin-print", G_CALLBACK (begin_print_cb),
-                         g_object_ref (self->report), unref_closure_notify, 0);
-  g_signal_connect_data (operation, "draw-page", G_CALLBACK (draw_page_cb),
-                         g_object_ref (self->report), unref_closure_notify, 0);
+  operation = report_operation (self->report);
   if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
                                GTK_WINDOW (self), &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
     show_error (self, _("Cannot Print the Report"), error->message);
+}
+
+gboolean
+tala_report_print_to_file (TalaReport  *report,
+                           const char  *path,
+                           GError     **error)
+{
+  g_autoptr(GtkPrintOperation) operation = report_operation (report);
+
+  gtk_print_operation_set_export_filename (operation, path);
+  return gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL,
+                                  error) != GTK_PRINT_OPERATION_RESULT_ERROR;
 }
 
 typedef struct

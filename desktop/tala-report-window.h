@@ -29,4 +29,10 @@ void              tala_report_window_set_date   (TalaReportWindow *self,
 TalaReport       *tala_report_window_get_report (TalaReportWindow *self);
 gboolean          tala_report_window_get_loading (TalaReportWindow *self);
 
+/* The print operation's pages, exported to a PDF file (what the printer
+ * would get), without a dialog. */
+gboolean          tala_report_print_to_file     (TalaReport       *report,
+                                                 const char       *path,
+                                                 GError          **error);
+
 G_END_DECLS
