@@ -54,7 +54,8 @@ tala_preferences_receipt_to_pdf (void)
 static void
 hub_url_apply_cb (TalaPreferencesWindow *self)
 {
-  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->hub_url))));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->hub_url));
+  g_autofree char *url = g_strstrip (g_strdup (text));
 
   if (url[0] != '\0' && !g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
     {

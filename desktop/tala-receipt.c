@@ -100,11 +100,12 @@ tala_receipt_new (JsonObject *result,
     {
       JsonObject *a = json_array_get_object_element (source, i);
       JsonObject *copy = json_object_new ();
+      gint64 month = json_object_get_int_member_with_default (a, "month", 0);
+      gboolean paid = json_object_get_boolean_member_with_default (a, "is_paid", FALSE);
 
-      json_object_set_int_member (copy, "month", json_object_get_int_member_with_default (a, "month", 0));
+      json_object_set_int_member (copy, "month", month);
       json_object_set_string_member (copy, "applied", str_or (a, "applied", "0.00"));
-      json_object_set_boolean_member (copy, "is_paid",
-                                      json_object_get_boolean_member_with_default (a, "is_paid", FALSE));
+      json_object_set_boolean_member (copy, "is_paid", paid);
       json_array_add_object_element (allocation, copy);
     }
   json_object_set_array_member (receipt, "allocation", allocation);
@@ -226,10 +227,11 @@ draw_on (JsonObject *receipt,
     {
       JsonObject *a = json_array_get_object_element (allocation, i);
       g_autofree char *applied = tala_format_pesos (str_or (a, "applied", NULL));
+      gboolean paid = json_object_get_boolean_member_with_default (a, "is_paid", FALSE);
+      int month = (int) json_object_get_int_member_with_default (a, "month", 0);
       /* Translators: a receipt's allocation line: "Month 2 (paid)". */
-      g_autofree char *label = g_strdup_printf (json_object_get_boolean_member_with_default (a, "is_paid", FALSE)
-                                                ? _("Month %d (paid)") : _("Month %d"),
-                                                (int) json_object_get_int_member_with_default (a, "month", 0));
+      g_autofree char *label = g_strdup_printf (paid ? _("Month %d (paid)") : _("Month %d"),
+                                                month);
 
       pen_pair (&pen, label, applied, FALSE);
     }

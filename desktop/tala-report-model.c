@@ -157,7 +157,8 @@ payment_new (JsonObject *r)
   self->values[COL_REFERENCE] = g_strdup (str (r, "reference_number"));
   self->values[COL_CASHIER] = g_strdup (str (r, "cashier"));
   /* Translators: the status of a payment in the collections report. */
-  self->values[COL_STATUS] = g_strdup (json_object_get_boolean_member_with_default (r, "voided", FALSE)
+  self->values[COL_STATUS] = g_strdup (json_object_get_boolean_member_with_default (r, "voided",
+                                                                                   FALSE)
                                        ? C_("payment", "Voided") : "");
   return self;
 }
@@ -694,7 +695,8 @@ tala_report_draw_page (TalaReport *self,
   y += draw_row (cr, header, "Sans Bold 8", y, inner);
   for (int i = from; i < to && i < (int) n; i++)
     {
-      g_autoptr(TalaReportPayment) p = g_list_model_get_item (G_LIST_MODEL (self->payments), (guint) i);
+      g_autoptr(TalaReportPayment) p = g_list_model_get_item (G_LIST_MODEL (self->payments),
+                                                              (guint) i);
       g_autofree char *amount = g_strdup_printf ("%s%s", p->values[COL_AMOUNT],
                                                  p->values[COL_STATUS][0] ? " ✕" : "");
       const char *const cells[] = {

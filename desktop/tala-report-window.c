@@ -140,7 +140,8 @@ tala_report_window_set_date (TalaReportWindow *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->loading = TRUE;
-  if (date != NULL && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), date) != 0)
+  if (date != NULL &&
+      g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), date) != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->date_entry), date);
   gtk_label_set_label (self->summary_label, _("Loading…"));
   tala_report_load_async (self->session, date, self->cancellable, load_done_cb,
@@ -150,7 +151,8 @@ tala_report_window_set_date (TalaReportWindow *self,
 static void
 date_activate_cb (TalaReportWindow *self)
 {
-  g_autofree char *date = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->date_entry))));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->date_entry));
+  g_autofree char *date = g_strstrip (g_strdup (text));
 
   tala_report_window_set_date (self, date);
 }
@@ -183,10 +185,10 @@ begin_print_cb (GtkPrintOperation *operation,
                 GtkPrintContext   *context,
                 TalaReport        *report)
 {
-  gtk_print_operation_set_n_pages (operation,
-                                   tala_report_count_pages (report,
-                                                            gtk_print_context_get_width (context),
-                                                            gtk_print_context_get_height (context)));
+  double width = gtk_print_context_get_width (context);
+  double height = gtk_print_context_get_height (context);
+
+  gtk_print_operation_set_n_pages (operation, tala_report_count_pages (report, width, height));
 }
 
 static void

@@ -191,7 +191,8 @@ set_busy (TalaVoidDialog *self,
           gboolean        busy)
 {
   self->busy = busy;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "void.preview", !busy && self->recorded == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "void.preview",
+                                 !busy && self->recorded == NULL);
 }
 
 static void

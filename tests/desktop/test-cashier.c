@@ -65,8 +65,8 @@ pay (DesktopFixture *fx,
 {
   TalaCashierPage *page = cashier_page (fx);
   JsonObject *before = tala_cashier_page_get_receipt (page);
-  g_autofree char *before_no = before ? g_strdup (json_object_get_string_member (before, "receipt_no"))
-                                      : NULL;
+  g_autofree char *before_no =
+    before ? g_strdup (json_object_get_string_member (before, "receipt_no")) : NULL;
   JsonObject *receipt;
 
   tala_cashier_page_show_student (page, "2025-00001");
@@ -248,6 +248,18 @@ test_void (DesktopFixture *fx,
   JsonObject *args;
   gint64 deadline;
 
+  /* Every refusal of these ops has its plain words. */
+  {
+    static const char *const codes[] = {
+      "reason_required", "forbidden", "already_voided", "not_a_payment",
+      "amount_exceeds_paid", "unknown_payment", "invalid_amount",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+      g_assert_nonnull (tala_void_explain (codes[i]));
+    g_assert_null (tala_void_explain ("something_else"));
+  }
+
   /* The input checks, before anything reaches the ledger. */
   args = tala_void_args ("p", "  ", NULL, &message);
   g_assert_null (args);
@@ -269,8 +281,8 @@ test_void (DesktopFixture *fx,
   page = cashier_page (fx);
   receipt = pay (fx, "1500.00", "CASH", NULL);
   payment = g_strdup (json_object_get_string_member (receipt, "payment_id"));
-  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM txn WHERE receipt_no = 'C01-000001'"),
-                   ==, 1);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM txn"
+                                          " WHERE receipt_no = 'C01-000001'"), ==, 1);
   g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
 
   /* Without a reason: refused in plain words, nothing previewed or recorded. */
@@ -306,12 +318,13 @@ test_void (DesktopFixture *fx,
   g_assert_true (fx->last_sync_ok);
   g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
   g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM txn WHERE type = 'VOID'"
-                                          " AND reason = 'Recorded for the wrong student; cash returned'"
-                                          " AND amount = -150000"), ==, 1);
-  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM txn p JOIN txn v ON v.id = p.voided_by"
+                                          " AND reason = 'Recorded for the wrong student;"
+                                          " cash returned' AND amount = -150000"), ==, 1);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM txn p"
+                                          " JOIN txn v ON v.id = p.voided_by"
                                           " WHERE p.receipt_no = 'C01-000001'"
-                                          " AND v.reason = 'Recorded for the wrong student; cash returned'"),
-                   ==, 1);
+                                          " AND v.reason = 'Recorded for the wrong student;"
+                                          " cash returned'"), ==, 1);
 
   /* The account reloaded: the history shows the payment voided. */
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
@@ -536,6 +549,16 @@ test_collections_report (DesktopFixture *fx,
   g_clear_object (&empty);
   empty = load_report (fx, "2020-01-01");
   g_assert_cmpuint (g_list_model_get_n_items (tala_report_get_payments (empty)), ==, 0);
+  {
+    Wait w = { 0 };
+    g_autoptr(GError) bad = NULL;
+
+    tala_report_load_async (fx->session, "30/06/2026", NULL, desktop_done_cb, &w);
+    desktop_wait_for (&w.done);
+    g_assert_null (tala_report_load_finish (fx->session, w.result, &bad));
+    g_assert_error (bad, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID);
+    g_object_unref (w.result);
+  }
 
   /* CSV: a header, one CRLF line per payment, RFC 4180 quoting. */
   csv = tala_report_to_csv (report);
@@ -580,7 +603,8 @@ test_collections_report (DesktopFixture *fx,
 
   /* A void: the payment stays listed, marked voided; the net falls. */
   {
-    g_autoptr(TalaReportPayment) second = g_list_model_get_item (tala_report_get_payments (report), 1);
+    g_autoptr(TalaReportPayment) second =
+      g_list_model_get_item (tala_report_get_payments (report), 1);
     g_autoptr(JsonObject) args = json_object_new ();
     g_autoptr(JsonObject) envelope = NULL;
     g_autoptr(TalaReport) after = NULL;
