@@ -276,6 +276,14 @@ tala_session_set_sync_interval (TalaSession *self,
     self->timer_id = g_timeout_add_seconds (self->interval_s, sync_tick_cb, self);
 }
 
+guint
+tala_session_get_sync_interval (TalaSession *self)
+{
+  g_return_val_if_fail (TALA_IS_SESSION (self), 0);
+
+  return self->interval_s;
+}
+
 /* ---- Setup and login ----------------------------------------------------- */
 
 typedef struct

@@ -38,6 +38,7 @@ double       tala_session_get_progress     (TalaSession         *self);
 GListModel  *tala_session_get_attention    (TalaSession         *self);
 void         tala_session_set_sync_interval (TalaSession        *self,
                                              guint               seconds);
+guint        tala_session_get_sync_interval (TalaSession        *self);
 
 void         tala_session_setup_async      (TalaSession         *self,
                                             const char          *hub_url,

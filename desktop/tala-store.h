@@ -68,6 +68,9 @@ G_GNUC_WARN_UNUSED_RESULT
 char        *tala_store_dup_hub_url   (TalaStore     *self);
 void         tala_store_set_hub_url_override (TalaStore  *self,
                                               const char *url);
+/* The terminal code the first run registered (such as "C01"), or NULL. */
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_store_dup_terminal  (TalaStore     *self);
 
 /* First run: logs in, registers @terminal, downloads the snapshot into the
  * replica path and keeps the credentials (PATH.credentials, mode 0600)
