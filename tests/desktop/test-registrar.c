@@ -1,0 +1,384 @@
+/* test-registrar.c
+ *
+ * Copyright 2026 The Tala authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The registrar's area against a real hub (fixture F0, month 1 of
+ * 2025-00001 paid), driven through the page's actions, models and
+ * getters: an add-subject recorded offline that the hub then rejects (the
+ * student was enrolled in it on the hub meanwhile) lands under "Needs
+ * attention" with plain words and goes away with Dismiss; a grade sheet
+ * encoded and finalized reaches the hub; a missing prerequisite is named;
+ * profile, transcript, permits and INC list are read.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "desktop-fixture.h"
+#include "tala-items.h"
+#include "tala-registrar-items.h"
+#include "tala-registrar-page.h"
+#include "tala-student-list.h"
+#include "test-hub.h"
+#include "test-util.h"
+
+/* Runs @func on the hub's database while the hub is down, then starts the
+ * hub again on the same port when @restart. */
+static void
+edit_hub (DesktopFixture *fx,
+          void          (*func) (LedgerFixture *hub),
+          gboolean        restart)
+{
+  static guint next_op = 9000;   /* op ids stay unique across edits */
+  g_autoptr(GError) error = NULL;
+  LedgerFixture hub = { 0 };
+
+  if (fx->hub != NULL)
+    {
+      hub_spawn_stop (fx->hub, FALSE);
+      g_clear_object (&fx->hub);
+    }
+  hub.ledger = tala_ledger_open (fx->db, &error);
+  g_assert_no_error (error);
+  hub.path = g_strdup (fx->db);
+  hub.now = g_get_real_time ();
+  hub.next_op = next_op;
+  func (&hub);
+  next_op = hub.next_op;
+  g_clear_pointer (&hub.ledger, tala_ledger_free);
+  g_free (hub.path);
+  if (restart)
+    fx->hub = hub_spawn (fx->db, &fx->port, NULL);
+}
+
+/* The registrar's password, and month 1 of 2025-00001 paid (subjects
+ * need it). */
+static void
+prepare_hub (LedgerFixture *hub)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) paid = NULL;
+  g_autoptr(JsonObject) section = NULL;
+
+  tala_ledger_set_password (hub->ledger, "registrar1", "registrar1-pass", NULL, hub->now,
+                            &error);
+  g_assert_no_error (error);
+  paid = test_apply_ok (hub, "payment.record", "cashier1",
+                        "{\"student\":\"2025-00001\",\"amount\":\"10000.00\",\"method\":\"CASH\"}");
+  section = test_apply_ok (hub, "catalog.section.put", "registrar1",
+                           "{\"semester\":\"2025-FIRST\",\"code\":\"CS103-B\",\"subject\":\"CS103\","
+                           "\"capacity\":5,\"slots\":[{\"day\":\"MON\",\"start\":\"08:30\","
+                           "\"end\":\"10:00\"}]}");
+}
+
+/* Someone at the hub enrolls 2025-00001 in CS102 meanwhile. */
+static void
+hub_enrolls_cs102 (LedgerFixture *hub)
+{
+  g_autoptr(JsonObject) result =
+    test_apply_ok (hub, "subject.enroll", "registrar1",
+                   "{\"student\":\"2025-00001\",\"semester\":\"2025-FIRST\","
+                   "\"subject\":\"CS102\",\"section\":\"CS102-A\"}");
+}
+
+static TalaRegistrarPage *
+first_run (DesktopFixture *fx)
+{
+  edit_hub (fx, prepare_hub, TRUE);
+  desktop_first_run (fx, "registrar1", "registrar1-pass", "r01", "registrar");
+  return TALA_REGISTRAR_PAGE (tala_window_get_registrar_page (fx->window));
+}
+
+static void
+wait_idle (TalaRegistrarPage *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (tala_registrar_page_get_busy (page))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+}
+
+static void
+wait_items (GListModel *model,
+            guint       n)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_list_model_get_n_items (model) != n)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+}
+
+static void
+activate (TalaRegistrarPage *page,
+          const char        *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), action, NULL));
+  wait_idle (page);
+}
+
+static void
+select_student (TalaRegistrarPage *page)
+{
+  tala_registrar_page_select_student (page, "2025-00001");
+  wait_idle (page);
+}
+
+static void
+add_subject (TalaRegistrarPage *page,
+             const char        *subject,
+             const char        *section)
+{
+  tala_registrar_page_set_add_form (page, subject, section);
+  activate (page, "registrar.add-subject");
+}
+
+static void
+test_rejected_offline_add (DesktopFixture *fx,
+                           gconstpointer   data G_GNUC_UNUSED)
+{
+  g_autoptr(GError) error = NULL;
+  TalaRegistrarPage *page = first_run (fx);
+  GListModel *attention = tala_session_get_attention (fx->session);
+  g_autoptr(TalaAttentionItem) item = NULL;
+  g_autofree char *advice = NULL;
+  g_autofree char *kind = NULL;
+
+  /* Ctrl+F goes to the registrar's search. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.find", NULL));
+  g_assert_cmpstr (tala_window_get_page (fx->window), ==, "registrar");
+
+  /* The hub goes down; meanwhile someone there enrolls the student in CS102. */
+  edit_hub (fx, hub_enrolls_cs102, FALSE);
+  tala_session_logout (fx->session);
+  g_assert_true (desktop_login (fx, "registrar1", "registrar1-pass", &error));
+  g_assert_no_error (error);
+  g_assert_false (tala_session_get_online (fx->session));
+  g_assert_cmpstr (tala_window_get_page (fx->window), ==, "registrar");
+  desktop_wait_sync_idle (fx);
+
+  /* Offline, the replica does not know: the add is accepted and waits. */
+  select_student (page);
+  g_assert_cmpstr (tala_registrar_page_get_semester (page), ==, "2025-FIRST");
+  add_subject (page, "CS102", "CS102-A");
+  g_assert_true (g_str_has_prefix (tala_registrar_page_get_explanation (page), "Added CS102"));
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_takes (page)), ==, 1);
+  desktop_wait_sync_idle (fx);
+  g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (attention), ==, 0);
+
+  /* The hub is back: it refuses the add, which needs attention. */
+  fx->hub = hub_spawn (fx->db, &fx->port, NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (fx->app), "sync-now", NULL);
+  desktop_wait_sync_idle (fx);
+  g_assert_true (fx->last_sync_ok);
+  g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
+  tala_session_refresh (fx->session);
+  wait_items (attention, 1);
+  item = g_list_model_get_item (attention, 0);
+  g_assert_cmpstr (tala_attention_item_get_code (item), ==, "already_enrolled");
+  g_object_get (item, "advice", &advice, "kind", &kind, NULL);
+  g_assert_cmpstr (kind, ==, "subject.enroll");
+  g_assert_nonnull (strstr (advice, "already takes this subject"));
+  /* The hub holds one take of CS102, the one made there. */
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM take t JOIN subject s"
+                                          " ON s.id = t.subject_id WHERE s.code = 'CS102'"),
+                   ==, 1);
+
+  /* The attention page shows it; Dismiss takes it off the list. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-attention",
+                                             NULL));
+  g_assert_cmpstr (tala_window_get_page (fx->window), ==, "attention");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.dismiss-attention",
+                                             "s", tala_attention_item_get_op_id (item)));
+  wait_items (attention, 0);
+  tala_session_refresh (fx->session);
+  desktop_wait_sync_idle (fx);
+  g_assert_cmpuint (g_list_model_get_n_items (attention), ==, 0);
+}
+
+static void
+test_grade_sheet (DesktopFixture *fx,
+                  gconstpointer   data G_GNUC_UNUSED)
+{
+  TalaRegistrarPage *page = first_run (fx);
+  GListModel *roster = tala_registrar_page_get_roster (page);
+  GListModel *inc = tala_registrar_page_get_inc (page);
+  g_autoptr(TalaGradeRow) row = NULL;
+  g_autoptr(TalaRecord) line = NULL;
+  g_autoptr(TalaRecord) pending = NULL;
+
+  select_student (page);
+  add_subject (page, "CS101", "CS101-A");
+  add_subject (page, "CS103", NULL);
+  g_assert_true (g_str_has_prefix (tala_registrar_page_get_explanation (page),
+                                   "Added CS103, section CS103-A"));
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_takes (page)), ==, 2);
+
+  /* The sections of the semester, then CS101-A's class. */
+  tala_registrar_page_show (page, "grades");
+  wait_idle (page);
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_sections (page)), ==, 5);
+  tala_registrar_page_set_section (page, "CS101-A");
+  wait_idle (page);
+  g_assert_cmpuint (g_list_model_get_n_items (roster), ==, 1);
+  row = g_list_model_get_item (roster, 0);
+  g_assert_cmpstr (tala_grade_row_get_student (row), ==, "2025-00001");
+  g_object_set (row, "grade", " 1.50 ", NULL);
+  activate (page, "registrar.save-grades");
+  g_assert_cmpstr (tala_registrar_page_get_grade_message (page), ==, "1 grade saved.");
+  activate (page, "registrar.finalize");
+  g_assert_cmpstr (tala_registrar_page_get_grade_message (page), ==,
+                   "1 grades finalized; 0 students still have no grade.");
+  g_clear_object (&row);
+  row = g_list_model_get_item (roster, 0);
+  g_assert_true (tala_grade_row_get_locked (row));
+
+  /* CS103-A: an INC. */
+  tala_registrar_page_set_section (page, "CS103-A");
+  wait_idle (page);
+  g_clear_object (&row);
+  row = g_list_model_get_item (roster, 0);
+  tala_grade_row_set_grade (row, "inc");
+  activate (page, "registrar.save-grades");
+  g_assert_cmpstr (tala_registrar_page_get_grade_message (page), ==, "1 grade saved.");
+  activate (page, "registrar.finalize");
+
+  /* The hub has both after the sync. */
+  desktop_wait_sync_idle (fx);
+  g_action_group_activate_action (G_ACTION_GROUP (fx->app), "sync-now", NULL);
+  desktop_wait_sync_idle (fx);
+  g_assert_true (fx->last_sync_ok);
+  g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM take WHERE grade = '1.50'"
+                                          " AND grade_status = 'FINALIZED' AND status = 'PASSED'"),
+                   ==, 1);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM take WHERE grade = 'INC'"
+                                          " AND grade_status = 'FINALIZED' AND status = 'INC'"),
+                   ==, 1);
+
+  /* Transcript and GPA. */
+  tala_registrar_page_select_student (page, "2025-00001");
+  wait_idle (page);
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_transcript (page)), ==, 2);
+  line = g_list_model_get_item (tala_registrar_page_get_transcript (page), 0);
+  g_assert_cmpstr (tala_record_get_key (line), ==, "CS101");
+  g_assert_cmpstr (tala_record_get_detail (line), ==, "1.50");
+  g_assert_cmpstr (tala_registrar_page_get_gpa_text (page), ==, "GPA 1.50 · 3 units counted");
+
+  /* The INC list, with its days left (MAJOR: 180). */
+  tala_registrar_page_show (page, "inc");
+  wait_idle (page);
+  g_assert_cmpuint (g_list_model_get_n_items (inc), ==, 1);
+  pending = g_list_model_get_item (inc, 0);
+  g_assert_cmpstr (tala_record_get_detail (pending), ==, "180 days left");
+  g_assert_true (g_str_has_prefix (tala_record_get_subtitle (pending), "CS103 in 2025-FIRST"));
+}
+
+static void
+test_blocked_and_profile (DesktopFixture *fx,
+                          gconstpointer   data G_GNUC_UNUSED)
+{
+  TalaRegistrarPage *page = first_run (fx);
+  GListModel *results = tala_registrar_page_get_results (page);
+  g_autoptr(TalaRecord) permit = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  /* Search as you type finds the student. */
+  tala_student_list_set_query (TALA_STUDENT_LIST (results), "dela cruz");
+  while (tala_student_list_get_loading (TALA_STUDENT_LIST (results)))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 1);
+
+  /* The profile and the permits of the active semester. */
+  select_student (page);
+  g_assert_cmpstr (tala_registrar_page_get_profile_text (page), ==,
+                   "2025-00001 · BSCS · entered 2025 · ACTIVE");
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_permits (page)), ==, 4);
+  permit = g_list_model_get_item (tala_registrar_page_get_permits (page), 0);
+  g_assert_cmpstr (tala_record_get_title (permit), ==, "PRELIM");
+  g_assert_cmpstr (tala_record_get_detail (permit), ==, "UNLOCKED");
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_transcript (page)), ==, 0);
+
+  /* CS201 needs CS101, never taken: the explanation names it, no override. */
+  add_subject (page, "cs201", NULL);
+  g_assert_cmpstr (tala_registrar_page_get_explanation (page), ==,
+                   "CS201 cannot be added yet: it needs CS101 (not taken yet). "
+                   "The student must pass it first.");
+  g_assert_false (tala_registrar_page_get_override_offered (page));
+  g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
+
+  /* THS25 has no section at all. */
+  add_subject (page, "THS25", NULL);
+  g_assert_cmpstr (tala_registrar_page_get_explanation (page), ==,
+                   "THS25 has no section in 2025-FIRST. Ask for a section to be opened.");
+
+  /* CS103-B meets on Monday 08:30, during CS101-A: the clash is named with
+   * its time, and a registrar may override it with a reason. */
+  add_subject (page, "CS101", "CS101-A");
+  add_subject (page, "CS103", "CS103-B");
+  g_assert_cmpstr (tala_registrar_page_get_explanation (page), ==,
+                   "CS103 clashes with the student's schedule: CS101-A (CS101), MON 08:00–09:30. "
+                   "Choose another section, or add it anyway with a reason.");
+  g_assert_true (tala_registrar_page_get_override_offered (page));
+  activate (page, "registrar.override");
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_takes (page)), ==, 1);
+  tala_registrar_page_set_override_reason (page, "Student works mornings; agreed with dean");
+  activate (page, "registrar.override");
+  g_assert_cmpstr (tala_registrar_page_get_explanation (page), ==,
+                   "Added CS103, section CS103-B: 6 units now.");
+  g_assert_false (tala_registrar_page_get_override_offered (page));
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_takes (page)), ==, 2);
+
+  /* The unit limit: 9 + 25 does not fit, and nobody may override it. */
+  add_subject (page, "CS102", NULL);
+  add_subject (page, "THS25", NULL);
+  g_assert_cmpstr (tala_registrar_page_get_explanation (page), ==,
+                   "THS25 has 25 units, but the student already carries 9 of the 30-unit "
+                   "limit: only 21 units are left. Drop a subject first; nobody can override "
+                   "the limit.");
+  g_assert_false (tala_registrar_page_get_override_offered (page));
+
+  /* Drop the selected subject. */
+  gtk_single_selection_set_selected (tala_registrar_page_get_take_selection (page), 0);
+  activate (page, "registrar.drop-subject");
+  g_assert_cmpstr (tala_registrar_page_get_explanation (page), ==, "Dropped CS101.");
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_takes (page)), ==, 2);
+  desktop_wait_sync_idle (fx);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM take WHERE status = 'DROPPED'"),
+                   ==, 1);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM audit"
+                                          " WHERE action = 'SCHEDULE_CONFLICT_OVERRIDE'"),
+                   ==, 1);
+
+  /* A leave of absence shows in the profile. */
+  tala_registrar_page_show (page, "student");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "registrar.start-loa", NULL));
+  g_assert_cmpstr (tala_registrar_page_get_message (page), ==,
+                   "Type the first day of the leave (YYYY-MM-DD) and its reason.");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (!desktop_main_init (&argc, &argv))
+    return 77;
+  g_test_add ("/registrar/rejected-offline-add-needs-attention", DesktopFixture, NULL,
+              desktop_setup, test_rejected_offline_add, desktop_teardown);
+  g_test_add ("/registrar/grade-sheet-inc-transcript", DesktopFixture, NULL,
+              desktop_setup, test_grade_sheet, desktop_teardown);
+  g_test_add ("/registrar/blocked-add-and-profile", DesktopFixture, NULL,
+              desktop_setup, test_blocked_and_profile, desktop_teardown);
+  return desktop_main_run ();
+}
