@@ -1400,9 +1400,20 @@ finalize_done (TalaRegistrarPage *self,
   else if (!envelope_applied (envelope))
     text = explain_rejection (call->kind, call->args, envelope, NULL);
   else
-    text = g_strdup_printf (_("%d grades finalized; %d students still have no grade."),
-                            (int) int_member (result, "finalized_count"),
-                            (int) int_member (result, "pending_count"));
+    {
+      int finalized = (int) int_member (result, "finalized_count");
+      int pending = (int) int_member (result, "pending_count");
+      g_autofree char *first = g_strdup_printf (ngettext ("%d grade finalized.",
+                                                          "%d grades finalized.", finalized),
+                                                finalized);
+
+      if (pending > 0)
+        text = g_strdup_printf (ngettext ("%s %d student has no grade yet.",
+                                          "%s %d students have no grade yet.", pending),
+                                first, pending);
+      else
+        text = g_steal_pointer (&first);
+    }
   set_text (self->grade_message, &self->grade_text, text);
   load_roster (self);
 }
@@ -1662,6 +1673,48 @@ tala_registrar_page_show (TalaRegistrarPage *self,
   adw_view_stack_set_visible_child_name (self->views, view);
 }
 
+void
+tala_registrar_page_set_status_form (TalaRegistrarPage *self,
+                                     const char        *status,
+                                     const char        *reason)
+{
+  for (guint i = 0; statuses[i] != NULL; i++)
+    if (g_strcmp0 (statuses[i], status) == 0)
+      gtk_drop_down_set_selected (self->status_choice, i);
+  gtk_editable_set_text (GTK_EDITABLE (self->status_reason), reason ? reason : "");
+}
+
+void
+tala_registrar_page_set_loa_form (TalaRegistrarPage *self,
+                                  const char        *start,
+                                  const char        *end,
+                                  const char        *reason)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->loa_start), start ? start : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->loa_end), end ? end : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->loa_reason), reason ? reason : "");
+}
+
+void
+tala_registrar_page_set_commitment (TalaRegistrarPage *self,
+                                    const char        *amount)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->commitment), amount ? amount : "");
+}
+
+void
+tala_registrar_page_set_note_form (TalaRegistrarPage *self,
+                                   const char        *period,
+                                   const char        *promised_date,
+                                   const char        *reason)
+{
+  for (guint i = 0; periods[i] != NULL; i++)
+    if (g_strcmp0 (periods[i], period) == 0)
+      gtk_drop_down_set_selected (self->note_period, i);
+  gtk_editable_set_text (GTK_EDITABLE (self->note_date), promised_date ? promised_date : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->note_reason), reason ? reason : "");
+}
+
 const char *
 tala_registrar_page_get_profile_text (TalaRegistrarPage *self)
 {
@@ -1748,8 +1801,17 @@ void
 tala_registrar_page_set_section (TalaRegistrarPage *self,
                                  const char        *section)
 {
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sections));
+  guint position = GTK_INVALID_LIST_POSITION;
+
   g_free (self->roster_section);
   self->roster_section = g_strdup (section);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (gtk_string_list_get_string (self->sections, i), section) == 0)
+      position = i;
+  self->loading_sections = TRUE;
+  gtk_drop_down_set_selected (self->section_choice, position);
+  self->loading_sections = FALSE;
   load_roster (self);
 }
 

@@ -40,6 +40,23 @@ void         tala_registrar_page_set_semester    (TalaRegistrarPage *self,
 void         tala_registrar_page_show            (TalaRegistrarPage *self,
                                                   const char        *view);
 
+/* The forms of the Student and Records pages ("registrar.change-status",
+ * "registrar.start-loa", "registrar.enroll-semester", "registrar.promissory"
+ * send them); nullable strings leave a field empty. */
+void         tala_registrar_page_set_status_form (TalaRegistrarPage *self,
+                                                  const char        *status,
+                                                  const char        *reason);
+void         tala_registrar_page_set_loa_form    (TalaRegistrarPage *self,
+                                                  const char        *start,
+                                                  const char        *end,
+                                                  const char        *reason);
+void         tala_registrar_page_set_commitment  (TalaRegistrarPage *self,
+                                                  const char        *amount);
+void         tala_registrar_page_set_note_form   (TalaRegistrarPage *self,
+                                                  const char        *period,
+                                                  const char        *promised_date,
+                                                  const char        *reason);
+
 /* The profile line: number · program · year · status (· LOA). */
 const char  *tala_registrar_page_get_profile_text (TalaRegistrarPage *self);
 const char  *tala_registrar_page_get_message     (TalaRegistrarPage *self);

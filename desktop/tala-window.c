@@ -289,6 +289,34 @@ dismiss_attention_action (GtkWidget  *widget,
                               self->cancellable, dismiss_done_cb, g_object_ref (self));
 }
 
+/* The heading of an attention row: what the op was, in words. */
+static char *
+attention_title (GtkListItem *item G_GNUC_UNUSED,
+                 const char  *kind)
+{
+  static const struct { const char *kind; const char *title; } titles[] = {
+    { "payment.record", N_("Payment") },
+    { "payment.void", N_("Voided payment") },
+    { "payment.adjust", N_("Payment adjustment") },
+    { "subject.enroll", N_("Subject added") },
+    { "subject.drop", N_("Subject dropped") },
+    { "grade.submit", N_("Grade encoded") },
+    { "grade.finalize", N_("Grades finalized") },
+    { "grade.override", N_("Grade changed") },
+    { "enrollment.create", N_("Semester enrollment") },
+    { "student.register", N_("New student") },
+    { "student.update", N_("Student record change") },
+    { "loa.record", N_("Leave of absence") },
+    { "permit.promissory", N_("Promissory note") },
+    { "credit.transfer", N_("Credited subject") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_strcmp0 (titles[i].kind, kind) == 0)
+      return g_strdup (_(titles[i].title));
+  return g_strdup (kind ? kind : "");
+}
+
 /* The Dismiss button of an attention row: its op id as the action target. */
 static GVariant *
 attention_target (GtkListItem *item G_GNUC_UNUSED,
@@ -352,6 +380,8 @@ tala_window_new (TalaApplication *app,
   scope = gtk_builder_cscope_new ();
   gtk_builder_cscope_add_callback_symbol (GTK_BUILDER_CSCOPE (scope), "attention_target",
                                           G_CALLBACK (attention_target));
+  gtk_builder_cscope_add_callback_symbol (GTK_BUILDER_CSCOPE (scope), "attention_title",
+                                          G_CALLBACK (attention_title));
   factory = gtk_builder_list_item_factory_new_from_resource (
               scope, "/org/tala/Tala/ui/tala-attention-row.ui");
   gtk_list_view_set_factory (self->attention_list, factory);

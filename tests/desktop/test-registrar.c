@@ -61,6 +61,7 @@ prepare_hub (LedgerFixture *hub)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) paid = NULL;
   g_autoptr(JsonObject) section = NULL;
+  g_autoptr(JsonObject) semester = NULL;
 
   tala_ledger_set_password (hub->ledger, "registrar1", "registrar1-pass", NULL, hub->now,
                             &error);
@@ -71,6 +72,10 @@ prepare_hub (LedgerFixture *hub)
                            "{\"semester\":\"2025-FIRST\",\"code\":\"CS103-B\",\"subject\":\"CS103\","
                            "\"capacity\":5,\"slots\":[{\"day\":\"MON\",\"start\":\"08:30\","
                            "\"end\":\"10:00\"}]}");
+  semester = test_apply_ok (hub, "catalog.semester.put", "registrar1",
+                            "{\"code\":\"2099-FIRST\",\"start_date\":\"2099-06-01\","
+                            "\"end_date\":\"2099-10-31\",\"enrollment_start\":\"2099-05-20\","
+                            "\"enrollment_end\":\"2099-06-15\"}");
 }
 
 /* Someone at the hub enrolls 2025-00001 in CS102 meanwhile. */
@@ -236,7 +241,7 @@ test_grade_sheet (DesktopFixture *fx,
   g_assert_cmpstr (tala_registrar_page_get_grade_message (page), ==, "1 grade saved.");
   activate (page, "registrar.finalize");
   g_assert_cmpstr (tala_registrar_page_get_grade_message (page), ==,
-                   "1 grades finalized; 0 students still have no grade.");
+                   "1 grade finalized.");
   g_clear_object (&row);
   row = g_list_model_get_item (roster, 0);
   g_assert_true (tala_grade_row_get_locked (row));
@@ -361,11 +366,75 @@ test_blocked_and_profile (DesktopFixture *fx,
                                           " WHERE action = 'SCHEDULE_CONFLICT_OVERRIDE'"),
                    ==, 1);
 
-  /* A leave of absence shows in the profile. */
-  tala_registrar_page_show (page, "student");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "registrar.start-loa", NULL));
+  /* A promissory note unlocks the MIDTERM permit. */
+  tala_registrar_page_set_note_form (page, "MIDTERM", "2099-01-15", NULL);
+  activate (page, "registrar.promissory");
   g_assert_cmpstr (tala_registrar_page_get_message (page), ==,
-                   "Type the first day of the leave (YYYY-MM-DD) and its reason.");
+                   "Type the promised date (YYYY-MM-DD) and the reason.");
+  tala_registrar_page_set_note_form (page, "MIDTERM", "2099-01-15", "Waiting for a scholarship");
+  activate (page, "registrar.promissory");
+  g_assert_true (g_str_has_prefix (tala_registrar_page_get_message (page),
+                                   "The MIDTERM permit is unlocked: code EXP-"));
+  g_clear_object (&permit);
+  permit = g_list_model_get_item (tala_registrar_page_get_permits (page), 1);
+  g_assert_cmpstr (tala_record_get_detail (permit), ==, "UNLOCKED");
+  activate (page, "registrar.promissory");
+  g_assert_cmpstr (tala_registrar_page_get_message (page), ==,
+                   "That exam permit is already unlocked; no note is needed.");
+
+  /* The next semester's enrollment with its monthly commitment. */
+  tala_registrar_page_show (page, "student");
+  tala_registrar_page_set_semester (page, "2099-FIRST");
+  tala_registrar_page_set_commitment (page, "8,000");
+  activate (page, "registrar.enroll-semester");
+  g_assert_cmpstr (tala_registrar_page_get_message (page), ==,
+                   "Type the monthly commitment like 10000.00.");
+  tala_registrar_page_set_commitment (page, "8000.00");
+  activate (page, "registrar.enroll-semester");
+  g_assert_cmpstr (tala_registrar_page_get_message (page), ==, "Enrolled in 2099-FIRST.");
+  activate (page, "registrar.enroll-semester");
+  g_assert_cmpstr (tala_registrar_page_get_message (page), ==,
+                   "The student is already enrolled in 2099-FIRST.");
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_permits (page)), ==, 4);
+
+  /* A leave that started yesterday: the student is on LOA now. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+    g_autofree char *start = g_date_time_format (yesterday, "%Y-%m-%d");
+    g_autofree char *expected = g_strdup_printf ("2025-00001 · BSCS · entered 2025 · LOA"
+                                                 " · leave from %s, open", start);
+
+    activate (page, "registrar.start-loa");
+    g_assert_cmpstr (tala_registrar_page_get_message (page), ==,
+                     "Type the first day of the leave (YYYY-MM-DD) and its reason.");
+    tala_registrar_page_set_loa_form (page, start, NULL, "Medical leave");
+    activate (page, "registrar.start-loa");
+    g_assert_cmpstr (tala_registrar_page_get_message (page), ==, "Leave recorded.");
+    g_assert_cmpstr (tala_registrar_page_get_profile_text (page), ==, expected);
+  }
+
+  /* A status change needs a reason; LOA is not a status to set. */
+  tala_registrar_page_set_status_form (page, "WITHDRAWN", NULL);
+  activate (page, "registrar.change-status");
+  g_assert_cmpstr (tala_registrar_page_get_message (page), ==, "Type the reason for the change.");
+  tala_registrar_page_set_status_form (page, "WITHDRAWN", "Moved abroad");
+  activate (page, "registrar.change-status");
+  g_assert_cmpstr (tala_registrar_page_get_message (page), ==, "Status changed.");
+  g_assert_true (g_str_has_prefix (tala_registrar_page_get_profile_text (page),
+                                   "2025-00001 · BSCS · entered 2025 · WITHDRAWN"));
+
+  desktop_wait_sync_idle (fx);
+  g_action_group_activate_action (G_ACTION_GROUP (fx->app), "sync-now", NULL);
+  desktop_wait_sync_idle (fx);
+  g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM promissory_note"), ==, 1);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM loa"), ==, 1);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM student WHERE status = 'WITHDRAWN'"),
+                   ==, 1);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM enrollment e JOIN semester s"
+                                          " ON s.id = e.semester_id WHERE s.code = '2099-FIRST'"),
+                   ==, 1);
 }
 
 int
