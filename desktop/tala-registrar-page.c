@@ -408,6 +408,21 @@ read_times (TalaLedger *ledger,
   return node_take_object (out);
 }
 
+/* The effective status of a student, in words. */
+static const char *
+status_words (const char *status)
+{
+  if (g_strcmp0 (status, "ACTIVE") == 0)
+    return C_("student", "active");
+  if (g_strcmp0 (status, "LOA") == 0)
+    return C_("student", "on leave");
+  if (g_strcmp0 (status, "WITHDRAWN") == 0)
+    return C_("student", "withdrawn");
+  if (g_strcmp0 (status, "GRADUATED") == 0)
+    return C_("student", "graduated");
+  return status ? status : "";
+}
+
 /* ---- Plain words for a rejection ----------------------------------------- */
 
 static const char *
@@ -430,7 +445,7 @@ take_status_words (const char *status)
  * (nullable) has the class times of the sections a schedule conflict
  * names. */
 static char *
-explain_rejection (const char *kind,
+explain_rejection (const char *kind G_GNUC_UNUSED,
                    JsonObject *args,
                    JsonObject *envelope,
                    JsonObject *times)
@@ -562,7 +577,6 @@ explain_rejection (const char *kind,
                              "(YYYY-MM-DD) and codes."));
   else
     g_string_append (text, message ? message : _("The change was refused."));
-  (void) kind;
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
@@ -602,7 +616,7 @@ show_student (TalaRegistrarPage *self,
                           str_member (profile, "student_id") ?: "",
                           str_member (profile, "program_code") ?: "",
                           (int) int_member (profile, "enrollment_year"),
-                          status ? status : "");
+                          status_words (status));
   for (guint i = 0; leaves != NULL && i < json_array_get_length (leaves); i++)
     {
       JsonObject *l = json_array_get_object_element (leaves, i);
@@ -754,7 +768,6 @@ struct _OpCall
   char              *kind;
   JsonObject        *args;
   OpDone             done;
-  gpointer           data;
 };
 
 static void
@@ -789,8 +802,7 @@ static void
 run_op (TalaRegistrarPage *self,
         const char        *kind,
         JsonObject        *args,
-        OpDone             done,
-        gpointer           data)
+        OpDone             done)
 {
   OpCall *c = g_new0 (OpCall, 1);
 
@@ -798,7 +810,6 @@ run_op (TalaRegistrarPage *self,
   c->kind = g_strdup (kind);
   c->args = args;
   c->done = done;
-  c->data = data;
   busy_begin (self);
   tala_session_op_async (self->session, kind, args, FALSE, self->cancellable, op_done_cb, c);
 }
@@ -859,7 +870,7 @@ change_status_action (GtkWidget  *widget,
   json_object_set_string_member (args, "student", self->student);
   json_object_set_string_member (args, "status", statuses[MIN (status, 2)]);
   json_object_set_string_member (args, "reason", reason);
-  run_op (self, "student.update", args, student_op_done, NULL);
+  run_op (self, "student.update", args, student_op_done);
 }
 
 static void
@@ -887,7 +898,7 @@ start_loa_action (GtkWidget  *widget,
   if (end != NULL)
     json_object_set_string_member (args, "end_date", end);
   json_object_set_string_member (args, "reason", reason);
-  run_op (self, "loa.record", args, student_op_done, NULL);
+  run_op (self, "loa.record", args, student_op_done);
 }
 
 static void
@@ -920,7 +931,7 @@ enroll_semester_action (GtkWidget  *widget,
   json_object_set_string_member (args, "student", self->student);
   json_object_set_string_member (args, "semester", semester_code (self));
   json_object_set_string_member (args, "monthly_commitment", normal);
-  run_op (self, "enrollment.create", args, student_op_done, NULL);
+  run_op (self, "enrollment.create", args, student_op_done);
 }
 
 /* ---- Add and drop -------------------------------------------------------- */
@@ -1064,7 +1075,7 @@ add_subject_action (GtkWidget  *widget,
   json_object_set_string_member (args, "subject", subject_code);
   if (section_code != NULL)
     json_object_set_string_member (args, "section", section_code);
-  run_op (self, "subject.enroll", args, add_done, NULL);
+  run_op (self, "subject.enroll", args, add_done);
 }
 
 static void
@@ -1091,7 +1102,7 @@ override_action (GtkWidget  *widget,
   copy = json_node_copy (node);
   args = json_node_dup_object (copy);
   json_object_set_string_member (args, "reason", reason);
-  run_op (self, "subject.enroll", args, add_done, NULL);
+  run_op (self, "subject.enroll", args, add_done);
 }
 
 static void
@@ -1133,7 +1144,7 @@ drop_subject_action (GtkWidget  *widget,
   json_object_set_string_member (args, "student", self->student);
   json_object_set_string_member (args, "semester", semester_code (self));
   json_object_set_string_member (args, "subject", tala_record_get_key (take));
-  run_op (self, "subject.drop", args, drop_done, NULL);
+  run_op (self, "subject.drop", args, drop_done);
 }
 
 /* ---- Promissory notes ---------------------------------------------------- */
@@ -1186,7 +1197,7 @@ promissory_action (GtkWidget  *widget,
   json_object_set_string_member (args, "period", periods[MIN (period, 3)]);
   json_object_set_string_member (args, "promised_date", date);
   json_object_set_string_member (args, "reason", reason);
-  run_op (self, "permit.promissory", args, promissory_done, NULL);
+  run_op (self, "permit.promissory", args, promissory_done);
 }
 
 /* ---- Grade sheet --------------------------------------------------------- */
@@ -1359,7 +1370,7 @@ submit_next_grade (TalaRegistrarPage *self)
   json_object_set_string_member (args, "semester", semester_code (self));
   json_object_set_string_member (args, "subject", self->roster_subject);
   json_object_set_string_member (args, "grade", tala_grade_row_get_grade (row));
-  run_op (self, "grade.submit", args, grade_done, NULL);
+  run_op (self, "grade.submit", args, grade_done);
 }
 
 static void
@@ -1434,7 +1445,7 @@ finalize_action (GtkWidget  *widget,
   args = json_object_new ();
   json_object_set_string_member (args, "semester", semester_code (self));
   json_object_set_string_member (args, "section", self->roster_section);
-  run_op (self, "grade.finalize", args, finalize_done, NULL);
+  run_op (self, "grade.finalize", args, finalize_done);
 }
 
 /* ---- INC list ------------------------------------------------------------ */
@@ -1491,6 +1502,18 @@ load_inc_action (GtkWidget  *widget,
   busy_begin (self);
   tala_session_read_async (self->session, read_inc, NULL, NULL, self->cancellable,
                            inc_done_cb, g_object_ref (self));
+}
+
+static void
+add_activate_cb (TalaRegistrarPage *self)
+{
+  add_subject_action (GTK_WIDGET (self), NULL, NULL);
+}
+
+static void
+override_activate_cb (TalaRegistrarPage *self)
+{
+  override_action (GTK_WIDGET (self), NULL, NULL);
 }
 
 static void
@@ -1943,6 +1966,8 @@ tala_registrar_page_class_init (TalaRegistrarPageClass *klass)
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, semester_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, add_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, override_activate_cb);
   gtk_widget_class_install_action (widget_class, "registrar.change-status", NULL,
                                    change_status_action);
   gtk_widget_class_install_action (widget_class, "registrar.start-loa", NULL, start_loa_action);
@@ -1972,8 +1997,13 @@ no_selection (GListStore *store)
 static void
 tala_registrar_page_init (TalaRegistrarPage *self)
 {
-  g_autoptr(GtkStringList) status_list = gtk_string_list_new (statuses);
-  g_autoptr(GtkStringList) period_list = gtk_string_list_new (periods);
+  /* Translators: the statuses a registrar may set, in the order of statuses[]. */
+  const char *status_labels[] = { C_("student", "Active"), C_("student", "Withdrawn"),
+                                  C_("student", "Graduated"), NULL };
+  /* Translators: the exam periods, in the order of periods[]. */
+  const char *period_labels[] = { _("Prelim"), _("Midterm"), _("Pre-final"), _("Final"), NULL };
+  g_autoptr(GtkStringList) status_list = gtk_string_list_new (status_labels);
+  g_autoptr(GtkStringList) period_list = gtk_string_list_new (period_labels);
   g_autoptr(GtkSelectionModel) model = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));

@@ -308,7 +308,7 @@ test_blocked_and_profile (DesktopFixture *fx,
   /* The profile and the permits of the active semester. */
   select_student (page);
   g_assert_cmpstr (tala_registrar_page_get_profile_text (page), ==,
-                   "2025-00001 · BSCS · entered 2025 · ACTIVE");
+                   "2025-00001 · BSCS · entered 2025 · active");
   g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_permits (page)), ==, 4);
   permit = g_list_model_get_item (tala_registrar_page_get_permits (page), 0);
   g_assert_cmpstr (tala_record_get_title (permit), ==, "PRELIM");
@@ -402,7 +402,7 @@ test_blocked_and_profile (DesktopFixture *fx,
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
     g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
     g_autofree char *start = g_date_time_format (yesterday, "%Y-%m-%d");
-    g_autofree char *expected = g_strdup_printf ("2025-00001 · BSCS · entered 2025 · LOA"
+    g_autofree char *expected = g_strdup_printf ("2025-00001 · BSCS · entered 2025 · on leave"
                                                  " · leave from %s, open", start);
 
     activate (page, "registrar.start-loa");
@@ -422,7 +422,7 @@ test_blocked_and_profile (DesktopFixture *fx,
   activate (page, "registrar.change-status");
   g_assert_cmpstr (tala_registrar_page_get_message (page), ==, "Status changed.");
   g_assert_true (g_str_has_prefix (tala_registrar_page_get_profile_text (page),
-                                   "2025-00001 · BSCS · entered 2025 · WITHDRAWN"));
+                                   "2025-00001 · BSCS · entered 2025 · withdrawn"));
 
   desktop_wait_sync_idle (fx);
   g_action_group_activate_action (G_ACTION_GROUP (fx->app), "sync-now", NULL);
