@@ -185,7 +185,6 @@ test_rejected_offline_add (DesktopFixture *fx,
   desktop_wait_sync_idle (fx);
   g_assert_true (fx->last_sync_ok);
   g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
-  tala_session_refresh (fx->session);
   wait_items (attention, 1);
   item = g_list_model_get_item (attention, 0);
   g_assert_cmpstr (tala_attention_item_get_code (item), ==, "already_enrolled");
