@@ -62,6 +62,9 @@ prepare_hub (LedgerFixture *hub)
   g_autoptr(JsonObject) paid = NULL;
   g_autoptr(JsonObject) section = NULL;
   g_autoptr(JsonObject) semester = NULL;
+  g_autoptr(JsonObject) full = NULL;
+  g_autoptr(JsonObject) other = NULL;
+  g_autoptr(JsonObject) seat = NULL;
 
   tala_ledger_set_password (hub->ledger, "registrar1", "registrar1-pass", NULL, hub->now,
                             &error);
@@ -72,6 +75,17 @@ prepare_hub (LedgerFixture *hub)
                            "{\"semester\":\"2025-FIRST\",\"code\":\"CS103-B\",\"subject\":\"CS103\","
                            "\"capacity\":5,\"slots\":[{\"day\":\"MON\",\"start\":\"08:30\","
                            "\"end\":\"10:00\"}]}");
+  /* CS102-B has one seat, taken by a second student. */
+  full = test_apply_ok (hub, "catalog.section.put", "registrar1",
+                        "{\"semester\":\"2025-FIRST\",\"code\":\"CS102-B\",\"subject\":\"CS102\","
+                        "\"capacity\":1,\"slots\":[{\"day\":\"TUE\",\"start\":\"13:00\","
+                        "\"end\":\"14:30\"}]}");
+  other = test_apply_ok (hub, "student.register", "registrar1",
+                         "{\"first_name\":\"Maria\",\"last_name\":\"Clara\",\"program\":\"BSCS\","
+                         "\"enrollment\":{\"semester\":\"2025-FIRST\",\"monthly_commitment\":\"0.00\"}}");
+  seat = test_apply_ok (hub, "subject.enroll", "registrar1",
+                        "{\"student\":\"2025-00002\",\"semester\":\"2025-FIRST\","
+                        "\"subject\":\"CS102\",\"section\":\"CS102-B\"}");
   semester = test_apply_ok (hub, "catalog.semester.put", "registrar1",
                             "{\"code\":\"2099-FIRST\",\"start_date\":\"2099-06-01\","
                             "\"end_date\":\"2099-10-31\",\"enrollment_start\":\"2099-05-20\","
@@ -191,9 +205,12 @@ test_rejected_offline_add (DesktopFixture *fx,
   g_object_get (item, "advice", &advice, "kind", &kind, NULL);
   g_assert_cmpstr (kind, ==, "subject.enroll");
   g_assert_nonnull (strstr (advice, "already takes this subject"));
-  /* The hub holds one take of CS102, the one made there. */
-  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM take t JOIN subject s"
-                                          " ON s.id = t.subject_id WHERE s.code = 'CS102'"),
+  /* The hub holds one take of CS102 for the student, the one made there. */
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM take t"
+                                          " JOIN subject s ON s.id = t.subject_id"
+                                          " JOIN enrollment e ON e.id = t.enrollment_id"
+                                          " JOIN student st ON st.id = e.student_id"
+                                          " WHERE s.code = 'CS102' AND st.number = '2025-00001'"),
                    ==, 1);
 
   /* The attention page shows it; Dismiss takes it off the list. */
@@ -229,7 +246,7 @@ test_grade_sheet (DesktopFixture *fx,
   /* The sections of the semester, then CS101-A's class. */
   tala_registrar_page_show (page, "grades");
   wait_idle (page);
-  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_sections (page)), ==, 5);
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_sections (page)), ==, 6);
   tala_registrar_page_set_section (page, "CS101-A");
   wait_idle (page);
   g_assert_cmpuint (g_list_model_get_n_items (roster), ==, 1);
@@ -344,8 +361,18 @@ test_blocked_and_profile (DesktopFixture *fx,
   g_assert_false (tala_registrar_page_get_override_offered (page));
   g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_takes (page)), ==, 2);
 
+  /* CS102-B is full: the seats are named, a registrar may override. */
+  add_subject (page, "CS102", "CS102-B");
+  g_assert_cmpstr (tala_registrar_page_get_explanation (page), ==,
+                   "Section CS102-B is full: 1 of 1 seats are taken. Choose another section, "
+                   "or add the student anyway with a reason.");
+  g_assert_true (tala_registrar_page_get_override_offered (page));
+  tala_registrar_page_set_override_reason (page, "Thesis adviser's request");
+  activate (page, "registrar.override");
+  g_assert_cmpstr (tala_registrar_page_get_explanation (page), ==,
+                   "Added CS102, section CS102-B: 9 units now.");
+
   /* The unit limit: 9 + 25 does not fit, and nobody may override it. */
-  add_subject (page, "CS102", NULL);
   add_subject (page, "THS25", NULL);
   g_assert_cmpstr (tala_registrar_page_get_explanation (page), ==,
                    "THS25 has 25 units, but the student already carries 9 of the 30-unit "
@@ -363,6 +390,9 @@ test_blocked_and_profile (DesktopFixture *fx,
                    ==, 1);
   g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM audit"
                                           " WHERE action = 'SCHEDULE_CONFLICT_OVERRIDE'"),
+                   ==, 1);
+  g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM audit"
+                                          " WHERE action = 'CAPACITY_OVERRIDE'"),
                    ==, 1);
 
   /* A promissory note unlocks the MIDTERM permit. */
