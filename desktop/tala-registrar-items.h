@@ -7,7 +7,8 @@
  * (a subject taken, a transcript line, an INC take, a permit): a key and
  * four display strings, plus the JSON object it was made from.  A
  * TalaGradeRow is one student of a grade sheet, whose "grade" the
- * registrar types in.
+ * registrar types in.  And the plain words the registrar's pages show for
+ * a rejected op, testable without a display.
  */
 
 #pragma once
@@ -48,5 +49,16 @@ void          tala_grade_row_set_grade    (TalaGradeRow *self,
 const char   *tala_grade_row_get_saved    (TalaGradeRow *self);
 /* FINALIZED or CREDITED: the grade can no longer be submitted. */
 gboolean      tala_grade_row_get_locked   (TalaGradeRow *self);
+
+/* Plain words for the effective status of a student (ACTIVE, LOA, ...). */
+const char   *tala_registrar_status_words (const char *status);
+/* What blocked an op with @args (its "error" in @envelope: code and
+ * details), in words that say what to do: the missing prerequisites, the
+ * units left, the full section's seats, the clashing classes with their
+ * times from @times ({section code: "MON 08:00–09:30"}, nullable), ...
+ * Unknown codes give the hub's message. */
+char         *tala_registrar_explain     (JsonObject *args,
+                                          JsonObject *envelope,
+                                          JsonObject *times);
 
 G_END_DECLS

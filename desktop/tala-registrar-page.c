@@ -61,6 +61,7 @@ struct _TalaRegistrarPage
   GtkColumnView       *roster_view;
   GtkLabel            *grade_message;
   GtkListView         *inc_view;
+  GListStore          *roster;       /* of TalaGradeRow, the grade sheet's model */
 
   /* Owned */
   TalaSession         *session;
@@ -71,7 +72,6 @@ struct _TalaRegistrarPage
   GListStore          *transcript;   /* of TalaRecord */
   GListStore          *permits;      /* of TalaRecord */
   GListStore          *inc;          /* of TalaRecord */
-  GListStore          *roster;       /* of TalaGradeRow */
   GtkStringList       *sections;
   GCancellable        *cancellable;
   char                *student;
@@ -408,176 +408,13 @@ read_times (TalaLedger *ledger,
   return node_take_object (out);
 }
 
-/* The effective status of a student, in words. */
-static const char *
-status_words (const char *status)
+/* Replaces the items of @store with @items, in one change. */
+static void
+store_replace (GListStore *store,
+               GPtrArray  *items)
 {
-  if (g_strcmp0 (status, "ACTIVE") == 0)
-    return C_("student", "active");
-  if (g_strcmp0 (status, "LOA") == 0)
-    return C_("student", "on leave");
-  if (g_strcmp0 (status, "WITHDRAWN") == 0)
-    return C_("student", "withdrawn");
-  if (g_strcmp0 (status, "GRADUATED") == 0)
-    return C_("student", "graduated");
-  return status ? status : "";
-}
-
-/* ---- Plain words for a rejection ----------------------------------------- */
-
-static const char *
-take_status_words (const char *status)
-{
-  if (g_strcmp0 (status, "NOT_TAKEN") == 0)
-    return _("not taken yet");
-  if (g_strcmp0 (status, "INC") == 0)
-    return _("still incomplete (INC)");
-  if (g_strcmp0 (status, "FAILED") == 0)
-    return _("failed");
-  if (g_strcmp0 (status, "ENROLLED") == 0)
-    return _("still being taken, not yet passed");
-  if (g_strcmp0 (status, "DROPPED") == 0)
-    return _("dropped");
-  return status ? status : "";
-}
-
-/* What blocked @kind with @args, in words that say what to do.  @times
- * (nullable) has the class times of the sections a schedule conflict
- * names. */
-static char *
-explain_rejection (const char *kind G_GNUC_UNUSED,
-                   JsonObject *args,
-                   JsonObject *envelope,
-                   JsonObject *times)
-{
-  JsonObject *err = obj_member (envelope, "error");
-  JsonObject *details = obj_member (err, "details");
-  const char *code = str_member (err, "code");
-  const char *message = str_member (err, "message");
-  const char *subject = str_member (args, "subject") ?: "";
-  const char *semester = str_member (args, "semester") ?: "";
-  const char *section = str_member (args, "section");
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  if (g_strcmp0 (code, "prerequisite_not_met") == 0)
-    {
-      JsonArray *unmet = arr_member (details, "unmet");
-
-      /* Translators: "CS201 cannot be added yet: it needs CS101 (not taken yet)." */
-      g_string_append_printf (text, _("%s cannot be added yet: it needs "), subject);
-      for (guint i = 0; unmet != NULL && i < json_array_get_length (unmet); i++)
-        {
-          JsonObject *u = json_array_get_object_element (unmet, i);
-
-          if (i > 0)
-            g_string_append (text, i + 1 == json_array_get_length (unmet) ? _(" and ") : ", ");
-          g_string_append_printf (text, "%s (%s)", str_member (u, "subject") ?: "",
-                                  take_status_words (str_member (u, "status")));
-        }
-      g_string_append (text, _(". The student must pass it first."));
-    }
-  else if (g_strcmp0 (code, "unit_cap_exceeded") == 0)
-    {
-      gint64 current = int_member (details, "current_units");
-      gint64 units = int_member (details, "units");
-      gint64 max = int_member (details, "max_units");
-
-      g_string_append_printf (text,
-                              _("%s has %d units, but the student already carries %d of the "
-                                "%d-unit limit: only %d units are left. Drop a subject first; "
-                                "nobody can override the limit."),
-                              subject, (int) units, (int) current, (int) max,
-                              (int) MAX (0, max - current));
-    }
-  else if (g_strcmp0 (code, "section_full") == 0)
-    g_string_append_printf (text, _("Section %s is full: %d of %d seats are taken. Choose "
-                                    "another section, or add the student anyway with a reason."),
-                            section ? section : subject, (int) int_member (details, "taken"),
-                            (int) int_member (details, "capacity"));
-  else if (g_strcmp0 (code, "schedule_conflict") == 0)
-    {
-      JsonArray *conflicts = arr_member (details, "conflicts");
-
-      g_string_append_printf (text, _("%s clashes with the student's schedule: "), subject);
-      for (guint i = 0; conflicts != NULL && i < json_array_get_length (conflicts); i++)
-        {
-          JsonObject *c = json_array_get_object_element (conflicts, i);
-          const char *code_i = str_member (c, "section") ?: "";
-          const char *when = str_member (times, code_i);
-
-          if (i > 0)
-            g_string_append (text, "; ");
-          if (when != NULL && when[0] != '\0')
-            /* Translators: "CS101-A (CS101), MON 08:00–09:30" */
-            g_string_append_printf (text, _("%s (%s), %s"), code_i,
-                                    str_member (c, "subject") ?: "", when);
-          else
-            g_string_append_printf (text, "%s (%s)", code_i, str_member (c, "subject") ?: "");
-        }
-      g_string_append (text, _(". Choose another section, or add it anyway with a reason."));
-    }
-  else if (g_strcmp0 (code, "month1_unpaid") == 0)
-    g_string_append_printf (text, _("Month 1 of %s is not fully paid. The student must pay "
-                                    "month 1 at the cashier before subjects can be added."),
-                            semester);
-  else if (g_strcmp0 (code, "no_enrollment") == 0)
-    g_string_append_printf (text, _("The student is not enrolled in %s. Create the semester "
-                                    "enrollment first (Student page)."), semester);
-  else if (g_strcmp0 (code, "already_enrolled") == 0)
-    g_string_append_printf (text, _("The student already takes %s."), subject);
-  else if (g_strcmp0 (code, "already_passed") == 0)
-    g_string_append_printf (text, _("The student already passed or was credited %s; it "
-                                    "cannot be taken again."), subject);
-  else if (g_strcmp0 (code, "student_not_active") == 0)
-    g_string_append (text, _("The student is not active (withdrawn, graduated or on leave). "
-                             "Change the status first."));
-  else if (g_strcmp0 (code, "no_section_available") == 0)
-    g_string_append_printf (text, _("%s has no section in %s. Ask for a section to be "
-                                    "opened."), subject, semester);
-  else if (g_strcmp0 (code, "section_mismatch") == 0)
-    g_string_append_printf (text, _("There is no section %s of %s in %s. Check the section "
-                                    "code, or leave it empty to take the first free one."),
-                            section ? section : "", subject, semester);
-  else if (g_strcmp0 (code, "unknown_subject") == 0)
-    g_string_append_printf (text, _("There is no subject %s. Check the code."), subject);
-  else if (g_strcmp0 (code, "unknown_semester") == 0)
-    g_string_append_printf (text, _("There is no semester %s. Type it like 2025-FIRST."),
-                            semester);
-  else if (g_strcmp0 (code, "unknown_student") == 0)
-    g_string_append (text, _("This student is not known here."));
-  else if (g_strcmp0 (code, "reason_required") == 0)
-    g_string_append (text, _("Type a reason first."));
-  else if (g_strcmp0 (code, "not_enrolled") == 0)
-    g_string_append_printf (text, _("The student does not take %s this semester."), subject);
-  else if (g_strcmp0 (code, "already_dropped") == 0)
-    g_string_append_printf (text, _("%s is already dropped."), subject);
-  else if (g_strcmp0 (code, "grade_finalized") == 0)
-    g_string_append_printf (text, _("The grade of %s is final: it can no longer be dropped or "
-                                    "changed here."), subject);
-  else if (g_strcmp0 (code, "enrollment_exists") == 0)
-    g_string_append_printf (text, _("The student is already enrolled in %s."), semester);
-  else if (g_strcmp0 (code, "invalid_amount") == 0)
-    g_string_append (text, _("Type the amount like 10000.00."));
-  else if (g_strcmp0 (code, "invalid_status") == 0)
-    g_string_append (text, _("That status cannot be set here; a leave is recorded below."));
-  else if (g_strcmp0 (code, "invalid_period") == 0)
-    g_string_append (text, _("The first day back must come after the first day of the leave."));
-  else if (g_strcmp0 (code, "loa_overlap") == 0)
-    g_string_append (text, _("The student already has a leave in that time."));
-  else if (g_strcmp0 (code, "permit_already_unlocked") == 0)
-    g_string_append (text, _("That exam permit is already unlocked; no note is needed."));
-  else if (g_strcmp0 (code, "semester_ended") == 0)
-    g_string_append (text, _("The semester has ended."));
-  else if (g_strcmp0 (code, "invalid_grade") == 0)
-    g_string_append (text, _("That grade is not on the grading scale (e.g. 1.75, 5.00, INC)."));
-  else if (g_strcmp0 (code, "forbidden") == 0)
-    g_string_append (text, _("Your role may not do this. Ask an administrator."));
-  else if (g_strcmp0 (code, "invalid_args") == 0)
-    g_string_append (text, _("Something typed is not in the right form: check the dates "
-                             "(YYYY-MM-DD) and codes."));
-  else
-    g_string_append (text, message ? message : _("The change was refused."));
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
+                       items->pdata, items->len);
 }
 
 /* ---- Showing a student --------------------------------------------------- */
@@ -605,6 +442,7 @@ show_student (TalaRegistrarPage *self,
   g_autofree char *name = NULL;
   g_autofree char *gpa = NULL;
   g_autofree char *load_text = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (semester != NULL && semester_code (self) == NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->semester), semester);
@@ -616,7 +454,7 @@ show_student (TalaRegistrarPage *self,
                           str_member (profile, "student_id") ?: "",
                           str_member (profile, "program_code") ?: "",
                           (int) int_member (profile, "enrollment_year"),
-                          status_words (status));
+                          tala_registrar_status_words (status));
   for (guint i = 0; leaves != NULL && i < json_array_get_length (leaves); i++)
     {
       JsonObject *l = json_array_get_object_element (leaves, i);
@@ -631,7 +469,6 @@ show_student (TalaRegistrarPage *self,
     }
   set_text (self->profile_label, &self->profile_text, profile_text->str);
 
-  g_list_store_remove_all (self->takes);
   for (guint i = 0; takes != NULL && i < json_array_get_length (takes); i++)
     {
       JsonObject *t = json_array_get_object_element (takes, i);
@@ -643,12 +480,12 @@ show_student (TalaRegistrarPage *self,
       g_autofree char *units = g_strdup_printf (ngettext ("%d unit", "%d units",
                                                           (int) int_member (t, "units")),
                                                 (int) int_member (t, "units"));
-      g_autoptr(TalaRecord) r = tala_record_new (str_member (t, "subject"), title, sub,
-                                                 str_member (t, "grade"), units,
-                                                 json_object_ref (t));
-
-      g_list_store_append (self->takes, r);
+      g_ptr_array_add (items, tala_record_new (str_member (t, "subject"), title, sub,
+                                               str_member (t, "grade"), units,
+                                               json_object_ref (t)));
     }
+  store_replace (self->takes, items);
+  g_ptr_array_set_size (items, 0);
   if (subjects == NULL)
     load_text = g_strdup (_("Not enrolled in this semester."));
   else
@@ -658,7 +495,6 @@ show_student (TalaRegistrarPage *self,
                                  (int) int_member (load, "remaining_units"));
   gtk_label_set_label (self->load_label, load_text);
 
-  g_list_store_remove_all (self->transcript);
   for (guint i = 0; semesters != NULL && i < json_array_get_length (semesters); i++)
     {
       JsonObject *s = json_array_get_object_element (semesters, i);
@@ -674,19 +510,18 @@ show_student (TalaRegistrarPage *self,
           g_autofree char *units = g_strdup_printf (ngettext ("%d unit", "%d units",
                                                               (int) int_member (t, "units")),
                                                     (int) int_member (t, "units"));
-          g_autoptr(TalaRecord) r = tala_record_new (str_member (t, "subject"), title, sub,
-                                                     str_member (t, "grade"), units,
-                                                     json_object_ref (t));
-
-          g_list_store_append (self->transcript, r);
+          g_ptr_array_add (items, tala_record_new (str_member (t, "subject"), title, sub,
+                                                   str_member (t, "grade"), units,
+                                                   json_object_ref (t)));
         }
     }
+  store_replace (self->transcript, items);
+  g_ptr_array_set_size (items, 0);
   gpa = g_strdup_printf (_("GPA %s · %d units counted"),
                          str_member (transcript, "cumulative_gpa") ?: "N/A",
                          (int) int_member (transcript, "total_units"));
   set_text (self->gpa_label, &self->gpa_text, gpa);
 
-  g_list_store_remove_all (self->permits);
   for (guint i = 0; permits != NULL && i < json_array_get_length (permits); i++)
     {
       JsonObject *p = json_array_get_object_element (permits, i);
@@ -695,13 +530,12 @@ show_student (TalaRegistrarPage *self,
                                                      str_member (p, "expires") ?: "")
                                   : g_strdup_printf (_("Unlocks when month %d is paid"),
                                                      (int) int_member (p, "month"));
-      g_autoptr(TalaRecord) r = tala_record_new (str_member (p, "period"),
-                                                 str_member (p, "period"), sub,
-                                                 str_member (p, "status"), NULL,
-                                                 json_object_ref (p));
-
-      g_list_store_append (self->permits, r);
+      g_ptr_array_add (items, tala_record_new (str_member (p, "period"),
+                                               str_member (p, "period"), sub,
+                                               str_member (p, "status"), NULL,
+                                               json_object_ref (p)));
     }
+  store_replace (self->permits, items);
 }
 
 static void
@@ -826,7 +660,7 @@ student_op_done (TalaRegistrarPage *self,
   if (envelope == NULL)
     text = g_strdup (error->message);
   else if (!envelope_applied (envelope))
-    text = explain_rejection (call->kind, call->args, envelope, NULL);
+    text = tala_registrar_explain (call->args, envelope, NULL);
   else if (g_strcmp0 (call->kind, "enrollment.create") == 0)
     text = g_strdup_printf (_("Enrolled in %s."), str_member (call->args, "semester"));
   else if (g_strcmp0 (call->kind, "loa.record") == 0)
@@ -971,7 +805,7 @@ show_blocked (TalaRegistrarPage *self,
   const char *code = str_member (obj_member (envelope, "error"), "code");
   gboolean overridable = g_strcmp0 (code, "section_full") == 0 ||
                          g_strcmp0 (code, "schedule_conflict") == 0;
-  g_autofree char *text = explain_rejection ("subject.enroll", args, envelope, times);
+  g_autofree char *text = tala_registrar_explain (args, envelope, times);
 
   g_clear_pointer (&self->blocked, json_object_unref);
   if (overridable && role_may_override (self))
@@ -1116,7 +950,7 @@ drop_done (TalaRegistrarPage *self,
   if (envelope == NULL)
     text = g_strdup (error->message);
   else if (!envelope_applied (envelope))
-    text = explain_rejection (call->kind, call->args, envelope, NULL);
+    text = tala_registrar_explain (call->args, envelope, NULL);
   else
     text = g_strdup_printf (_("Dropped %s."), str_member (call->args, "subject"));
   set_explanation (self, text, FALSE);
@@ -1161,7 +995,7 @@ promissory_done (TalaRegistrarPage *self,
   if (envelope == NULL)
     text = g_strdup (error->message);
   else if (!envelope_applied (envelope))
-    text = explain_rejection (call->kind, call->args, envelope, NULL);
+    text = tala_registrar_explain (call->args, envelope, NULL);
   else
     text = g_strdup_printf (_("The %s permit is unlocked: code %s (the code may change "
                               "when the hub confirms it)."),
@@ -1238,8 +1072,7 @@ roster_done_cb (GObject      *object,
       if (g_strcmp0 (str_member (s, "status"), "DROPPED") != 0)
         g_ptr_array_add (rows, tala_grade_row_new_from_json (s));
     }
-  g_list_store_splice (self->roster, 0, g_list_model_get_n_items (G_LIST_MODEL (self->roster)),
-                       rows->pdata, rows->len);
+  store_replace (self->roster, rows);
   text = g_strdup_printf (_("%s · %s · %s · %d of %d seats taken"),
                           str_member (roster, "section") ?: "",
                           str_member (roster, "subject") ?: "",
@@ -1333,7 +1166,7 @@ grade_done (TalaRegistrarPage *self,
     self->grades_sent++;
   else
     {
-      g_autofree char *why = envelope ? explain_rejection (call->kind, call->args, envelope, NULL)
+      g_autofree char *why = envelope ? tala_registrar_explain (call->args, envelope, NULL)
                                       : g_strdup (error->message);
 
       g_string_append_printf (self->grade_errors, "%s: %s\n",
@@ -1409,7 +1242,7 @@ finalize_done (TalaRegistrarPage *self,
   if (envelope == NULL)
     text = g_strdup (error->message);
   else if (!envelope_applied (envelope))
-    text = explain_rejection (call->kind, call->args, envelope, NULL);
+    text = tala_registrar_explain (call->args, envelope, NULL);
   else
     {
       int finalized = (int) int_member (result, "finalized_count");
@@ -1486,8 +1319,7 @@ inc_done_cb (GObject      *object,
                                               days, str_member (t, "subject_type"),
                                               json_object_ref (t)));
     }
-  g_list_store_splice (self->inc, 0, g_list_model_get_n_items (G_LIST_MODEL (self->inc)),
-                       rows->pdata, rows->len);
+  store_replace (self->inc, rows);
 }
 
 static void
@@ -1538,27 +1370,6 @@ view_changed_cb (TalaRegistrarPage *self)
 /* ---- The roster's columns ------------------------------------------------ */
 
 static void
-label_setup_cb (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
-                GtkListItem              *item)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-label_bind_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item)
-{
-  const char *property = g_object_get_data (G_OBJECT (factory), "property");
-  g_autofree char *text = NULL;
-
-  g_object_get (gtk_list_item_get_item (item), property, &text, NULL);
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
-}
-
-static void
 grade_setup_cb (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
                 GtkListItem              *item)
 {
@@ -1592,33 +1403,6 @@ grade_unbind_cb (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
   if (binding != NULL)
     g_binding_unbind (binding);
   g_object_set_data (G_OBJECT (item), "binding", NULL);
-}
-
-static void
-add_column (TalaRegistrarPage *self,
-            const char        *title,
-            const char        *property,
-            gboolean           expand)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *column;
-
-  if (property != NULL)
-    {
-      g_object_set_data (G_OBJECT (factory), "property", (gpointer) property);
-      g_signal_connect (factory, "setup", G_CALLBACK (label_setup_cb), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (label_bind_cb), NULL);
-    }
-  else
-    {
-      g_signal_connect (factory, "setup", G_CALLBACK (grade_setup_cb), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (grade_bind_cb), NULL);
-      g_signal_connect (factory, "unbind", G_CALLBACK (grade_unbind_cb), NULL);
-    }
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (column, expand);
-  gtk_column_view_append_column (self->roster_view, column);
-  g_object_unref (column);
 }
 
 /* ---- Public -------------------------------------------------------------- */
@@ -1893,7 +1677,6 @@ tala_registrar_page_finalize (GObject *object)
   g_clear_object (&self->transcript);
   g_clear_object (&self->permits);
   g_clear_object (&self->inc);
-  g_clear_object (&self->roster);
   g_clear_object (&self->sections);
   g_clear_pointer (&self->blocked, json_object_unref);
   g_ptr_array_unref (self->grade_queue);
@@ -1963,11 +1746,15 @@ tala_registrar_page_class_init (TalaRegistrarPageClass *klass)
   BIND (roster_view);
   BIND (grade_message);
   BIND (inc_view);
+  BIND (roster);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, semester_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, override_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, grade_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, grade_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, grade_unbind_cb);
   gtk_widget_class_install_action (widget_class, "registrar.change-status", NULL,
                                    change_status_action);
   gtk_widget_class_install_action (widget_class, "registrar.start-loa", NULL, start_loa_action);
@@ -2012,7 +1799,6 @@ tala_registrar_page_init (TalaRegistrarPage *self)
   self->transcript = g_list_store_new (TALA_TYPE_RECORD);
   self->permits = g_list_store_new (TALA_TYPE_RECORD);
   self->inc = g_list_store_new (TALA_TYPE_RECORD);
-  self->roster = g_list_store_new (TALA_TYPE_GRADE_ROW);
   self->sections = gtk_string_list_new (NULL);
   self->grade_queue = g_ptr_array_new_with_free_func (g_object_unref);
   self->grade_errors = g_string_new (NULL);
@@ -2040,12 +1826,6 @@ tala_registrar_page_init (TalaRegistrarPage *self)
   model = no_selection (self->inc);
   gtk_list_view_set_model (self->inc_view, model);
   g_clear_object (&model);
-  model = no_selection (self->roster);
-  gtk_column_view_set_model (self->roster_view, model);
-  add_column (self, _("Number"), "student", FALSE);
-  add_column (self, _("Name"), "name", TRUE);
-  add_column (self, _("Status"), "status", FALSE);
-  add_column (self, _("Grade"), NULL, FALSE);
 
   gtk_drop_down_set_model (self->status_choice, G_LIST_MODEL (status_list));
   gtk_drop_down_set_model (self->note_period, G_LIST_MODEL (period_list));
