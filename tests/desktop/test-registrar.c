@@ -466,12 +466,56 @@ test_blocked_and_profile (DesktopFixture *fx,
                    ==, 1);
 }
 
+/* The plain words of each subject.enroll rejection, from its details. */
+static void
+test_explain (void)
+{
+  static const struct { const char *envelope; const char *times; const char *words; } cases[] = {
+    { "{\"status\":\"rejected\",\"error\":{\"code\":\"prerequisite_not_met\","
+      "\"details\":{\"unmet\":[{\"subject\":\"CS101\",\"status\":\"INC\"},"
+      "{\"subject\":\"CS102\",\"status\":\"FAILED\"}]}}}", NULL,
+      "CS201 cannot be added yet: it needs CS101 (still incomplete (INC)) and CS102 (failed). "
+      "The student must pass it first." },
+    { "{\"status\":\"rejected\",\"error\":{\"code\":\"schedule_conflict\","
+      "\"details\":{\"conflicts\":[{\"section\":\"CS101-A\",\"subject\":\"CS101\"},"
+      "{\"section\":\"X-1\",\"subject\":\"X\"}]}}}",
+      "{\"CS101-A\":\"MON 08:00–09:30\"}",
+      "CS201 clashes with the student's schedule: CS101-A (CS101), MON 08:00–09:30; X-1 (X). "
+      "Choose another section, or add it anyway with a reason." },
+    { "{\"status\":\"rejected\",\"error\":{\"code\":\"month1_unpaid\"}}", NULL,
+      "Month 1 of 2025-FIRST is not fully paid. The student must pay month 1 at the cashier "
+      "before subjects can be added." },
+    { "{\"status\":\"rejected\",\"error\":{\"code\":\"no_enrollment\"}}", NULL,
+      "The student is not enrolled in 2025-FIRST. Create the semester enrollment first "
+      "(Student page)." },
+    { "{\"status\":\"rejected\",\"error\":{\"code\":\"section_mismatch\"}}", NULL,
+      "There is no section S-9 of CS201 in 2025-FIRST. Check the section code, or leave it "
+      "empty to take the first free one." },
+    { "{\"status\":\"rejected\",\"error\":{\"code\":\"not_a_code_we_know\","
+      "\"message\":\"something else\"}}", NULL, "something else" },
+  };
+  g_autoptr(JsonObject) args = test_parse_object ("{\"student\":\"2025-00001\","
+                                                  "\"semester\":\"2025-FIRST\","
+                                                  "\"subject\":\"CS201\",\"section\":\"S-9\"}");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonObject) envelope = test_parse_object (cases[i].envelope);
+      g_autoptr(JsonObject) times = cases[i].times ? test_parse_object (cases[i].times) : NULL;
+      g_autofree char *words = tala_registrar_explain (args, envelope, times);
+
+      g_assert_cmpstr (words, ==, cases[i].words);
+    }
+  g_assert_cmpstr (tala_registrar_status_words ("LOA"), ==, "on leave");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   if (!desktop_main_init (&argc, &argv))
     return 77;
+  g_test_add_func ("/registrar/explain", test_explain);
   g_test_add ("/registrar/rejected-offline-add-needs-attention", DesktopFixture, NULL,
               desktop_setup, test_rejected_offline_add, desktop_teardown);
   g_test_add ("/registrar/grade-sheet-inc-transcript", DesktopFixture, NULL,
