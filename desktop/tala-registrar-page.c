@@ -199,6 +199,26 @@ envelope_applied (JsonObject *envelope)
   return g_strcmp0 (status, "applied") == 0 || g_strcmp0 (status, "replayed") == 0;
 }
 
+/* What can be done now: the student's actions need a student, the
+ * override a blocked add, the grade sheet's a section. */
+static void
+actions_update (TalaRegistrarPage *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean student = self->student != NULL;
+  gboolean section = self->roster_section != NULL;
+  static const char *const student_actions[] = {
+    "registrar.change-status", "registrar.start-loa", "registrar.enroll-semester",
+    "registrar.add-subject", "registrar.drop-subject", "registrar.promissory",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (student_actions); i++)
+    gtk_widget_action_set_enabled (widget, student_actions[i], student);
+  gtk_widget_action_set_enabled (widget, "registrar.override", self->blocked != NULL);
+  gtk_widget_action_set_enabled (widget, "registrar.save-grades", section);
+  gtk_widget_action_set_enabled (widget, "registrar.finalize", section);
+}
+
 /* ---- Reads (worker threads) ---------------------------------------------- */
 
 typedef struct
@@ -669,7 +689,16 @@ student_op_done (TalaRegistrarPage *self,
     text = g_strdup (_("Status changed."));
   set_text (self->student_message, &self->message, text);
   if (envelope != NULL && envelope_applied (envelope))
-    load_student (self);
+    {
+      /* The form that was sent starts over. */
+      if (g_strcmp0 (call->kind, "student.update") == 0)
+        gtk_editable_set_text (GTK_EDITABLE (self->status_reason), "");
+      else if (g_strcmp0 (call->kind, "loa.record") == 0)
+        tala_registrar_page_set_loa_form (self, NULL, NULL, NULL);
+      else
+        gtk_editable_set_text (GTK_EDITABLE (self->commitment), "");
+      load_student (self);
+    }
 }
 
 static gboolean
@@ -776,6 +805,7 @@ set_explanation (TalaRegistrarPage *self,
                  gboolean           offer_override)
 {
   set_text (self->explain_label, &self->explanation, text);
+  actions_update (self);
   gtk_widget_set_visible (GTK_WIDGET (self->override_group), offer_override);
   gtk_widget_set_visible (GTK_WIDGET (self->override_button), offer_override);
 }
@@ -1003,7 +1033,11 @@ promissory_done (TalaRegistrarPage *self,
                             str_member (result, "code") ?: _("pending"));
   set_text (self->records_message, &self->message, text);
   if (envelope != NULL && envelope_applied (envelope))
-    load_student (self);
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->note_date), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->note_reason), "");
+      load_student (self);
+    }
 }
 
 static void
@@ -1102,6 +1136,7 @@ section_chosen_cb (TalaRegistrarPage *self)
     return;
   g_free (self->roster_section);
   self->roster_section = g_strdup (gtk_string_object_get_string (item));
+  actions_update (self);
   load_roster (self);
 }
 
@@ -1613,6 +1648,7 @@ tala_registrar_page_set_section (TalaRegistrarPage *self,
 
   g_free (self->roster_section);
   self->roster_section = g_strdup (section);
+  actions_update (self);
   for (guint i = 0; i < n; i++)
     if (g_strcmp0 (gtk_string_list_get_string (self->sections, i), section) == 0)
       position = i;
