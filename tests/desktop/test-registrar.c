@@ -8,8 +8,12 @@
  * getters: an add-subject recorded offline that the hub then rejects (the
  * student was enrolled in it on the hub meanwhile) lands under "Needs
  * attention" with plain words and goes away with Dismiss; a grade sheet
- * encoded and finalized reaches the hub; a missing prerequisite is named;
- * profile, transcript, permits and INC list are read.
+ * encoded and finalized reaches the hub; a missing prerequisite is named,
+ * a clash gives the other class and its time, a full section its seats
+ * (both overridden with a reason), the unit limit what is left; profile,
+ * transcript, permits, promissory note, leave, status, the next semester's
+ * enrollment and the INC list; and the plain words of rejections without
+ * a hub.
  */
 
 #include "config.h"
