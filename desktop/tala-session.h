@@ -94,6 +94,17 @@ JsonObject  *tala_session_op_finish        (TalaSession         *self,
                                             GAsyncResult        *result,
                                             GError             **error);
 
+/* Takes a rejected op off the attention list (tala_store_dismiss()), then
+ * refreshes the list. */
+void         tala_session_dismiss_async    (TalaSession         *self,
+                                            const char          *op_id,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean     tala_session_dismiss_finish   (TalaSession         *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+
 /* Starts a sync unless one runs; "sync-finished" reports it. */
 void         tala_session_sync             (TalaSession         *self);
 /* Reloads pending count, oldest age and the attention list. */

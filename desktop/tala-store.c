@@ -647,6 +647,22 @@ tala_store_attention (TalaStore  *self,
   return list;
 }
 
+gboolean
+tala_store_dismiss (TalaStore   *self,
+                    const char  *op_id,
+                    GError     **error)
+{
+  TalaReplica *replica;
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&self->lock);
+  replica = replica_locked (self, error);
+  if (replica != NULL)
+    ok = tala_replica_dismiss (replica, op_id, g_get_real_time (), error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
 TalaSyncResult *
 tala_store_sync (TalaStore    *self,
                  GCancellable *cancellable)

@@ -140,6 +140,11 @@ JsonObject  *tala_store_status        (TalaStore     *self,
 G_GNUC_WARN_UNUSED_RESULT
 JsonArray   *tala_store_attention     (TalaStore     *self,
                                        GError       **error);
+/* tala_replica_dismiss(): the rejected op leaves the attention list (a
+ * deferred one is cancelled). */
+gboolean     tala_store_dismiss       (TalaStore     *self,
+                                       const char    *op_id,
+                                       GError       **error);
 G_GNUC_WARN_UNUSED_RESULT
 TalaSyncResult *tala_store_sync       (TalaStore     *self,
                                        GCancellable  *cancellable);
