@@ -21,7 +21,7 @@
 typedef struct
 {
   const char *key;
-  char        type;      /* i: int, b: bool, s: scale, o: UTC offset */
+  char        type;      /* i: int, b: bool, s: scale, o: UTC offset, n: a name */
   gint64      min, max;
   const char *def;       /* canonical JSON */
 } ConfigKey;
@@ -33,6 +33,8 @@ static const ConfigKey config_keys[] = {
   { "inc_expiry_major_days",   'i', 1, 3650,   "180" },
   { "inc_expiry_minor_days",   'i', 1, 3650,   "365" },
   { "inc_warning_days",        'i', 0, 365,    "30" },
+  /* Printed at the head of receipts and reports; "" prints none. */
+  { "institution_name",        'n', 0, 120,    "\"\"" },
   { "max_units_per_semester",  'i', 1, 60,     "30" },
   { "utc_offset",              'o', 0, 0,      "\"+08:00\"" },
 };
@@ -105,6 +107,20 @@ tala_config_str (TalaLedger *self,
   return g_strndup (json + 1, strlen (json) - 2);
 }
 
+/* A name to print: valid UTF-8, at most @max characters, no control
+ * characters; "" clears it. */
+static gboolean
+valid_name (const char *s,
+            gint64      max)
+{
+  if (s == NULL || !g_utf8_validate (s, -1, NULL) || g_utf8_strlen (s, -1) > max)
+    return FALSE;
+  for (const char *p = s; *p; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 valid_offset (const char *s)
 {
@@ -148,6 +164,9 @@ _tala_kind_config_set (TalaCtx *ctx,
     case 's':
       ok = type == G_TYPE_STRING && (g_strcmp0 (json_node_get_string (value), "PH") == 0 ||
                                      g_strcmp0 (json_node_get_string (value), "LETTER") == 0);
+      break;
+    case 'n':
+      ok = type == G_TYPE_STRING && valid_name (json_node_get_string (value), k->max);
       break;
     default:
       ok = type == G_TYPE_STRING && valid_offset (json_node_get_string (value));

@@ -255,6 +255,8 @@ test_config_set (LedgerFixture *fx, gconstpointer d)
 {
   g_autoptr(JsonObject) a = NULL;
   g_autoptr(JsonObject) b = NULL;
+  g_autoptr(JsonObject) c = NULL;
+  g_autofree char *long_name = NULL;
 
   test_load_f0 (fx);
   a = test_apply_ok (fx, "config.set", "admin", "{\"key\":\"max_units_per_semester\",\"value\":24}");
@@ -274,8 +276,20 @@ test_config_set (LedgerFixture *fx, gconstpointer d)
                        "invalid_config_value");
   test_apply_rejected (fx, "config.set", "registrar1",
                        "{\"key\":\"max_units_per_semester\",\"value\":20}", "forbidden");
+  /* The institution's name, printed on receipts: text, no control
+   * characters, at most 120 characters. */
+  c = test_apply_ok (fx, "config.set", "admin",
+                     "{\"key\":\"institution_name\",\"value\":\"Kolehiyo ng Sta. Cruz\"}");
+  g_assert_cmpstr (json_object_get_string_member (c, "previous"), ==, "");
+  test_apply_rejected (fx, "config.set", "admin",
+                       "{\"key\":\"institution_name\",\"value\":\"Line\\nbreak\"}",
+                       "invalid_config_value");
+  test_apply_rejected (fx, "config.set", "admin", "{\"key\":\"institution_name\",\"value\":7}",
+                       "invalid_config_value");
+  long_name = g_strdup_printf ("{\"key\":\"institution_name\",\"value\":\"%0121d\"}", 0);
+  test_apply_rejected (fx, "config.set", "admin", long_name, "invalid_config_value");
   g_assert_cmpint (test_scalar (fx, "SELECT count(*) FROM audit WHERE action = 'CONFIG_CHANGED'"),
-                   ==, 2);
+                   ==, 3);
 }
 
 /* The business date is the hub time at config utc_offset (ops.md §1.8):
