@@ -228,6 +228,8 @@ demo_catalog (Demo *demo)
                                "email", demo_keep (demo, g_strdup_printf ("%s@demo.tala.ph",
                                                                           demo_staff[i][0])),
                                NULL));
+  demo_add (demo, day, "config.set", "admin",
+            _tala_seed_args ("key", "institution_name", "value", "Tala Demo College", NULL));
   if (strcmp (demo->scale, "LETTER") == 0)
     {
       JsonObject *args = _tala_seed_args ("key", "grade_scale", "value", "LETTER", NULL);
