@@ -26,6 +26,9 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <adwaita.h>
 #include <curl/curl.h>
@@ -311,6 +314,15 @@ run_hub_command (const char * const *argv,
     die ("%s %s failed:\n%s", argv[0], argv[1], out);
 }
 
+/* The hub goes when this program does, even when it crashes. */
+static void
+hub_child_setup (gpointer data G_GNUC_UNUSED)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
 /* The demo ledger of scripts/demo, then `tala-hub serve` on a free port. */
 static void
 start_hub (Shots      *s,
@@ -331,6 +343,7 @@ start_hub (Shots      *s,
                                           "--password-stdin", logins[i].user, NULL }, input);
     }
   g_subprocess_launcher_set_stdout_file_path (launcher, "/dev/null");
+  g_subprocess_launcher_set_child_setup (launcher, hub_child_setup, NULL, NULL);
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
   s->hub = g_subprocess_launcher_spawn (launcher, &error, hub, "serve", "--db", s->db,
                                         "--listen", "127.0.0.1:0", "--no-jobs", NULL);
