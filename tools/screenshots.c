@@ -82,17 +82,29 @@ static GtkWidget *reach_cashier_receipt  (Shots *s);
 static GtkWidget *reach_attention        (Shots *s);
 static GtkWidget *reach_page             (Shots *s);
 
-/* The pages, in the order they are taken (a user's pages together). */
+/* The pages, in the order they are taken (a user's pages together).  An
+ * action is activated on the widget of type `needs` when there is one in
+ * the window (a page's own actions), else on the window. */
 static const Shot shots[] = {
-  { "first-run",        SETUP,       NULL,                    NULL,                 reach_setup },
-  { "cashier-search",   "cashier",   NULL,                    NULL,                 reach_cashier_search },
-  { "cashier-preview",  "cashier",   NULL,                    NULL,                 reach_cashier_preview },
-  { "cashier-receipt",  "cashier",   NULL,                    NULL,                 reach_cashier_receipt, TRUE },
-  { "needs-attention",  "cashier",   NULL,                    NULL,                 reach_attention },
-  { "collections-report", "cashier", "TalaReportPage",        "win.show-report",    reach_page },
-  { "preferences",      "cashier",   "TalaPreferencesWindow", "app.preferences",    reach_page },
-  { "registrar",        "registrar", "TalaRegistrarPage",     NULL,                 reach_page },
-  { "login",            NULL,        NULL,                    NULL,                 reach_login },
+  /* name                user         needs                    action */
+  { "first-run",         SETUP,       NULL,                    NULL,
+    reach_setup },
+  { "cashier-search",    "cashier",   NULL,                    NULL,
+    reach_cashier_search },
+  { "cashier-preview",   "cashier",   NULL,                    NULL,
+    reach_cashier_preview },
+  { "cashier-receipt",   "cashier",   NULL,                    NULL,
+    reach_cashier_receipt, TRUE },
+  { "needs-attention",   "cashier",   NULL,                    NULL,
+    reach_attention },
+  { "collections-report", "cashier",  "TalaReportWindow",      "app.collections-report",
+    reach_page },
+  { "preferences",       "cashier",   "TalaPreferencesWindow", "app.preferences",
+    reach_page },
+  { "registrar",         "registrar", "TalaRegistrarPage",     NULL,
+    reach_page },
+  { "login",             NULL,        NULL,                    NULL,
+    reach_login },
 };
 
 static const struct
@@ -357,7 +369,8 @@ start_hub (Shots      *s,
       if (g_file_get_contents (log, &text, NULL, NULL) &&
           (at = strstr (text, "listening on port ")) != NULL)
         {
-          s->url = g_strdup_printf ("http://127.0.0.1:%d", atoi (at + strlen ("listening on port ")));
+          s->url = g_strdup_printf ("http://127.0.0.1:%d",
+                                    atoi (at + strlen ("listening on port ")));
           return;
         }
       if (g_get_monotonic_time () > deadline)
@@ -710,29 +723,58 @@ start_app (Shots *s)
   settle (s, GTK_WIDGET (s->window), TRUE);
 }
 
+/* The widget of type @type in @root, or NULL. */
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_by_type (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Takes one page; FALSE when its image is blank.  A page whose action or
+ * widget type does not exist (yet) is skipped.  The type is looked up after
+ * the action: a window's type is registered when it is first made. */
 static gboolean
 run_shot (Shots      *s,
           const Shot *shot)
 {
+  GtkWidget *window = GTK_WIDGET (s->window);
+  GtkWidget *owner = NULL;
   GtkWidget *target;
+  GType type;
   gboolean ok;
 
-  if (shot->needs != NULL && g_type_from_name (shot->needs) == 0)
-    {
-      g_print ("%-22s skipped: %s does not exist yet\n", shot->name, shot->needs);
-      return TRUE;
-    }
   ensure_user (s, shot->user);
-  if (shot->action != NULL && !gtk_widget_activate_action (GTK_WIDGET (s->window),
-                                                           shot->action, NULL))
+  type = shot->needs ? g_type_from_name (shot->needs) : G_TYPE_INVALID;
+  if (type != G_TYPE_INVALID)
+    owner = find_by_type (window, type);
+  if (shot->action != NULL &&
+      !gtk_widget_activate_action (owner ? owner : window, shot->action, NULL))
     {
       g_print ("%-22s skipped: no action %s yet\n", shot->name, shot->action);
+      return TRUE;
+    }
+  settle (s, window, TRUE);
+  if (shot->needs != NULL && g_type_from_name (shot->needs) == G_TYPE_INVALID)
+    {
+      g_print ("%-22s skipped: %s does not exist yet\n", shot->name, shot->needs);
       return TRUE;
     }
   target = shot->reach (s);
   settle (s, target, shot->keep_toasts);
   ok = take (s, target, shot->name);
-  if (target != GTK_WIDGET (s->window))
+  if (target != window)
     gtk_window_destroy (GTK_WINDOW (target));
   return ok;
 }
