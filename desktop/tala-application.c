@@ -15,6 +15,8 @@
 #include <glib/gi18n.h>
 
 #include "tala-application.h"
+#include "tala-preferences.h"
+#include "tala-report-window.h"
 #include "tala-window.h"
 
 struct _TalaApplication
@@ -70,6 +72,32 @@ tala_application_set_paths (TalaApplication *self,
   if (self->settings != NULL)
     tala_session_set_sync_interval (self->session,
                                     g_settings_get_uint (self->settings, "sync-interval"));
+  if (self->settings != NULL && hub_url == NULL)
+    {
+      g_autofree char *url = g_settings_get_string (self->settings, "hub-url");
+
+      tala_store_set_hub_url_override (tala_session_get_store (self->session), url);
+    }
+}
+
+/* The preferences take effect at once: the interval restarts the timer,
+ * the address is used by the next sync (an empty one: the first run's). */
+static void
+settings_changed_cb (GSettings       *settings,
+                     const char      *key,
+                     TalaApplication *self)
+{
+  g_autofree char *url = NULL;
+
+  if (self->session == NULL)
+    return;
+  if (g_str_equal (key, "sync-interval"))
+    tala_session_set_sync_interval (self->session, g_settings_get_uint (settings, key));
+  else if (g_str_equal (key, "hub-url") && self->hub_url == NULL)
+    {
+      url = g_settings_get_string (settings, key);
+      tala_store_set_hub_url_override (tala_session_get_store (self->session), url);
+    }
 }
 
 static int
@@ -118,6 +146,29 @@ about_cb (GSimpleAction *action G_GNUC_UNUSED,
 }
 
 static void
+preferences_cb (GSimpleAction *action G_GNUC_UNUSED,
+                GVariant      *param G_GNUC_UNUSED,
+                gpointer       user_data)
+{
+  TalaApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_window_present (GTK_WINDOW (tala_preferences_window_new (parent, self->session)));
+}
+
+static void
+collections_report_cb (GSimpleAction *action G_GNUC_UNUSED,
+                       GVariant      *param G_GNUC_UNUSED,
+                       gpointer       user_data)
+{
+  TalaApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->session != NULL && tala_session_get_set_up (self->session))
+    gtk_window_present (GTK_WINDOW (tala_report_window_new (parent, self->session)));
+}
+
+static void
 quit_cb (GSimpleAction *action G_GNUC_UNUSED,
          GVariant      *param G_GNUC_UNUSED,
          gpointer       user_data)
@@ -138,6 +189,8 @@ quit_cb (GSimpleAction *action G_GNUC_UNUSED,
 static const GActionEntry app_actions[] = {
   { .name = "sync-now", .activate = sync_now_cb },
   { .name = "about", .activate = about_cb },
+  { .name = "preferences", .activate = preferences_cb },
+  { .name = "collections-report", .activate = collections_report_cb },
   { .name = "quit", .activate = quit_cb },
 };
 
@@ -152,12 +205,19 @@ tala_application_startup (GApplication *app)
 
   if (source != NULL && (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
     self->settings = g_settings_new (APP_ID);
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb),
+                             self, 0);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.sync-now",
                                          (const char *[]) { "<Control>r", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.collections-report",
+                                         (const char *[]) { "<Control><Shift>r", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.find",
                                          (const char *[]) { "<Control>f", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-attention",

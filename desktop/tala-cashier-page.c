@@ -6,7 +6,10 @@
  * The cashier's page: search as you type, the selected student's account
  * (buckets, credit, permits, history) and the payment form.  A payment is
  * previewed first (the op applied and rolled back on a worker, see
- * tala_store_preview()), and only the confirm records it.
+ * tala_store_preview()), and only the confirm records it.  Once recorded,
+ * its receipt goes to the printer or a PDF file (tala-receipt.c, as the
+ * print-default setting says); a payment of the history can be voided or
+ * adjusted with a reason (tala-void-dialog.c).
  */
 
 #define G_LOG_DOMAIN "tala-cashier-page"
@@ -17,7 +20,10 @@
 
 #include "tala-cashier-page.h"
 #include "tala-items.h"
+#include "tala-preferences.h"
+#include "tala-receipt.h"
 #include "tala-student-list.h"
+#include "tala-void-dialog.h"
 
 struct _TalaCashierPage
 {
@@ -36,6 +42,7 @@ struct _TalaCashierPage
   GtkEntry        *reference;
   GtkLabel        *preview_label;
   GtkButton       *confirm_button;
+  GtkWidget       *receipt_button;
 
   /* Owned */
   TalaSession     *session;
@@ -43,12 +50,19 @@ struct _TalaCashierPage
   GtkSingleSelection *selection;
   GListStore      *buckets;       /* of TalaBucket */
   GListStore      *history;       /* of TalaHistoryEntry */
+  GtkSingleSelection *history_selection;
   GCancellable    *cancellable;
   char            *student;       /* the account shown */
   char            *previewed;     /* canonical args of the previewed payment */
+  char            *student_name;  /* of the account shown */
+  JsonObject      *receipt;       /* the last payment's receipt, nullable */
+  guint            busy;          /* async calls running */
 };
 
 G_DEFINE_FINAL_TYPE (TalaCashierPage, tala_cashier_page, GTK_TYPE_WIDGET)
+
+/* The name printed on receipts. */
+#define SCHOOL_NAME _("Tala College")
 
 static const char *const methods[] = {
   "CASH", "CHECK", "CREDIT_CARD", "BANK_TRANSFER", "ONLINE", "GCASH", "MAYA", NULL,
@@ -69,18 +83,23 @@ show_account (TalaCashierPage *self,
   g_autofree char *totals = NULL;
 
   gtk_label_set_label (self->name_label, name);
+  g_free (self->student_name);
+  self->student_name = g_strdup_printf ("%s %s",
+                                        json_object_get_string_member (account, "first_name"),
+                                        json_object_get_string_member (account, "last_name"));
   g_list_store_remove_all (self->buckets);
   g_list_store_remove_all (self->history);
   if (e != NULL)
     {
       JsonArray *b = json_object_get_array_member (e, "buckets");
       JsonArray *p = json_object_get_array_member (e, "permits");
+      g_autofree char *due = tala_format_pesos (json_object_get_string_member (e, "total_due"));
+      g_autofree char *paid = tala_format_pesos (json_object_get_string_member (e, "total_paid"));
+      g_autofree char *balance = tala_format_pesos (json_object_get_string_member (e, "balance"));
+      g_autofree char *credit = tala_format_pesos (json_object_get_string_member (e, "credit"));
 
-      totals = g_strdup_printf (_("Due ₱%s · Paid ₱%s · Balance ₱%s · Credit ₱%s"),
-                                json_object_get_string_member (e, "total_due"),
-                                json_object_get_string_member (e, "total_paid"),
-                                json_object_get_string_member (e, "balance"),
-                                json_object_get_string_member (e, "credit"));
+      totals = g_strdup_printf (_("Due %s · Paid %s · Balance %s · Credit %s"),
+                                due, paid, balance, credit);
       for (guint i = 0; b != NULL && i < json_array_get_length (b); i++)
         {
           g_autoptr(TalaBucket) bucket =
@@ -98,8 +117,13 @@ show_account (TalaCashierPage *self,
         }
     }
   else
-    totals = g_strdup_printf (_("Not enrolled this semester · Unassigned credit ₱%s"),
-                              json_object_get_string_member (account, "unassigned_credit"));
+    {
+      g_autofree char *unassigned =
+        tala_format_pesos (json_object_get_string_member (account, "unassigned_credit"));
+
+      totals = g_strdup_printf (_("Not enrolled this semester · Unassigned credit %s"),
+                                unassigned);
+    }
   gtk_label_set_label (self->totals_label, totals);
   gtk_label_set_label (self->permits_label, permits->str);
   for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
@@ -121,10 +145,12 @@ account_done_cb (GObject      *object,
   g_autoptr(JsonObject) account = tala_session_account_finish (TALA_SESSION (object), result,
                                                                &error);
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->busy--;
   if (account == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_label_set_label (self->totals_label, error->message);
+      gtk_label_set_label (self->totals_label, error->message);
       return;
     }
   show_account (self, account);
@@ -135,6 +161,7 @@ load_account (TalaCashierPage *self)
 {
   if (self->student == NULL || self->session == NULL)
     return;
+  self->busy++;
   tala_session_account_async (self->session, self->student, self->cancellable,
                               account_done_cb, self);
 }
@@ -235,6 +262,9 @@ preview_done_cb (GObject      *object,
   g_autoptr(JsonObject) envelope = tala_session_op_finish (TALA_SESSION (object), result, &error);
   g_autofree char *text = NULL;
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->busy--;
   if (envelope == NULL)
     {
       gtk_label_set_label (self->preview_label, error->message);
@@ -264,6 +294,7 @@ preview_action (GtkWidget  *widget,
   if (args == NULL || self->session == NULL)
     return;
   self->previewed = tala_json_canonical_object (args);
+  self->busy++;
   tala_session_op_async (self->session, "payment.record", args, TRUE, self->cancellable,
                          preview_done_cb, self);
 }
@@ -278,7 +309,12 @@ record_done_cb (GObject      *object,
   g_autoptr(JsonObject) envelope = tala_session_op_finish (TALA_SESSION (object), result, &error);
   JsonObject *r;
   g_autofree char *text = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  const char *cashier;
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->busy--;
   if (envelope == NULL)
     {
       gtk_label_set_label (self->preview_label, error->message);
@@ -290,6 +326,17 @@ record_done_cb (GObject      *object,
       gtk_label_set_label (self->preview_label, rejection (envelope));
       return;
     }
+  now = g_date_time_new_now_local ();
+  cashier = tala_session_get_full_name (self->session);
+  if (cashier == NULL || cashier[0] == '\0')
+    cashier = tala_session_get_username (self->session);
+  g_clear_pointer (&self->receipt, json_object_unref);
+  /* Until the hub has it, the allocation may still change (DESIGN.md,
+   * Sync 3); the amount and the receipt number never do. */
+  self->receipt = tala_receipt_new (r, self->student_name, cashier, SCHOOL_NAME, now, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.receipt", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.print-receipt", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.save-receipt", TRUE);
   text = g_strdup_printf (_("Receipt %s: ₱%s received"),
                           json_object_get_string_member (r, "receipt_no"),
                           json_object_get_string_member (r, "amount"));
@@ -317,6 +364,7 @@ confirm_action (GtkWidget  *widget,
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
   g_clear_pointer (&self->previewed, g_free);
+  self->busy++;
   tala_session_op_async (self->session, "payment.record", args, FALSE, self->cancellable,
                          record_done_cb, self);
 }
@@ -326,6 +374,196 @@ static void
 amount_activate_cb (TalaCashierPage *self)
 {
   confirm_action (GTK_WIDGET (self), NULL, NULL);
+}
+
+/* ---- Receipts ------------------------------------------------------------ */
+
+static GtkWindow *
+parent_window (TalaCashierPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+/* The allocation is provisional while ops wait for the hub. */
+static void
+update_provisional (TalaCashierPage *self)
+{
+  json_object_set_boolean_member (self->receipt, "provisional",
+                                  tala_session_get_pending (self->session) > 0);
+}
+
+static void
+print_receipt_action (GtkWidget  *widget,
+                      const char *name G_GNUC_UNUSED,
+                      GVariant   *param G_GNUC_UNUSED)
+{
+  TalaCashierPage *self = TALA_CASHIER_PAGE (widget);
+
+  if (self->receipt == NULL)
+    return;
+  update_provisional (self);
+  tala_receipt_print (self->receipt, parent_window (self));
+}
+
+static void
+save_receipt_action (GtkWidget  *widget,
+                     const char *name G_GNUC_UNUSED,
+                     GVariant   *param G_GNUC_UNUSED)
+{
+  TalaCashierPage *self = TALA_CASHIER_PAGE (widget);
+
+  if (self->receipt == NULL)
+    return;
+  update_provisional (self);
+  tala_receipt_save_as (self->receipt, parent_window (self));
+}
+
+/* The receipt button: the printer or a PDF file, as the preferences say. */
+static void
+receipt_action (GtkWidget  *widget,
+                const char *name G_GNUC_UNUSED,
+                GVariant   *param G_GNUC_UNUSED)
+{
+  if (tala_preferences_receipt_to_pdf ())
+    save_receipt_action (widget, NULL, NULL);
+  else
+    print_receipt_action (widget, NULL, NULL);
+}
+
+/* ---- Void and adjust ----------------------------------------------------- */
+
+static TalaHistoryEntry *
+selected_payment (TalaCashierPage *self)
+{
+  TalaHistoryEntry *entry = gtk_single_selection_get_selected_item (self->history_selection);
+  g_autofree char *kind = NULL;
+  g_autofree char *status = NULL;
+
+  if (entry == NULL)
+    return NULL;
+  g_object_get (entry, "kind", &kind, "status", &status, NULL);
+  if (g_strcmp0 (kind, "PAYMENT") != 0 || g_strcmp0 (status, "VOIDED") == 0)
+    return NULL;
+  return entry;
+}
+
+static void
+history_selection_changed_cb (TalaCashierPage *self)
+{
+  gboolean can = selected_payment (self) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.void", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.adjust", can);
+}
+
+static void
+void_recorded_cb (TalaCashierPage *self,
+                  JsonObject      *envelope G_GNUC_UNUSED,
+                  TalaVoidDialog  *dialog G_GNUC_UNUSED)
+{
+  load_account (self);
+}
+
+TalaVoidDialog *
+tala_cashier_page_open_void (TalaCashierPage *self,
+                             const char      *payment_id,
+                             gboolean         adjust)
+{
+  g_autofree char *receipt = NULL;
+  g_autofree char *amount = NULL;
+  TalaVoidDialog *dialog;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->history));
+
+  g_return_val_if_fail (TALA_IS_CASHIER_PAGE (self), NULL);
+  g_return_val_if_fail (payment_id != NULL, NULL);
+
+  for (guint i = 0; i < n && receipt == NULL; i++)
+    {
+      g_autoptr(TalaHistoryEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->history), i);
+      g_autofree char *id = NULL;
+
+      g_object_get (entry, "id", &id, NULL);
+      if (g_strcmp0 (id, payment_id) == 0)
+        g_object_get (entry, "receipt", &receipt, "amount", &amount, NULL);
+    }
+  dialog = tala_void_dialog_new (parent_window (self), self->session, payment_id, receipt,
+                                 amount, adjust);
+  g_signal_connect_object (dialog, "recorded", G_CALLBACK (void_recorded_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+void_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *param G_GNUC_UNUSED)
+{
+  TalaCashierPage *self = TALA_CASHIER_PAGE (widget);
+  TalaHistoryEntry *entry = selected_payment (self);
+  g_autofree char *id = NULL;
+
+  if (entry == NULL)
+    return;
+  g_object_get (entry, "id", &id, NULL);
+  tala_cashier_page_open_void (self, id, g_str_equal (name, "cashier.adjust"));
+}
+
+/* ---- Public -------------------------------------------------------------- */
+
+void
+tala_cashier_page_show_student (TalaCashierPage *self,
+                                const char      *student)
+{
+  g_return_if_fail (TALA_IS_CASHIER_PAGE (self));
+
+  g_free (self->student);
+  self->student = g_strdup (student);
+  g_clear_pointer (&self->previewed, g_free);
+  gtk_label_set_label (self->preview_label, "");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button), FALSE);
+  load_account (self);
+}
+
+void
+tala_cashier_page_set_payment (TalaCashierPage *self,
+                               const char      *amount,
+                               const char      *method,
+                               const char      *reference)
+{
+  g_return_if_fail (TALA_IS_CASHIER_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->amount), amount ? amount : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->reference), reference ? reference : "");
+  for (guint i = 0; method != NULL && methods[i] != NULL; i++)
+    if (g_str_equal (methods[i], method))
+      gtk_drop_down_set_selected (self->method, i);
+}
+
+gboolean
+tala_cashier_page_get_busy (TalaCashierPage *self)
+{
+  return self->busy > 0;
+}
+
+const char *
+tala_cashier_page_get_message (TalaCashierPage *self)
+{
+  return gtk_label_get_label (self->preview_label);
+}
+
+JsonObject *
+tala_cashier_page_get_receipt (TalaCashierPage *self)
+{
+  return self->receipt;
+}
+
+GListModel *
+tala_cashier_page_get_history (TalaCashierPage *self)
+{
+  return G_LIST_MODEL (self->history);
 }
 
 void
@@ -370,6 +608,7 @@ tala_cashier_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  g_clear_object (&self->history_selection);
   g_clear_object (&self->results);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tala_cashier_page_parent_class)->dispose (object);
@@ -385,6 +624,8 @@ tala_cashier_page_finalize (GObject *object)
   g_clear_object (&self->history);
   g_free (self->student);
   g_free (self->previewed);
+  g_free (self->student_name);
+  g_clear_pointer (&self->receipt, json_object_unref);
   G_OBJECT_CLASS (tala_cashier_page_parent_class)->finalize (object);
 }
 
@@ -415,10 +656,18 @@ tala_cashier_page_class_init (TalaCashierPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, reference);
   gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, preview_label);
   gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, confirm_button);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, receipt_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, amount_activate_cb);
   gtk_widget_class_install_action (widget_class, "cashier.preview", NULL, preview_action);
   gtk_widget_class_install_action (widget_class, "cashier.confirm", NULL, confirm_action);
+  gtk_widget_class_install_action (widget_class, "cashier.receipt", NULL, receipt_action);
+  gtk_widget_class_install_action (widget_class, "cashier.print-receipt", NULL,
+                                   print_receipt_action);
+  gtk_widget_class_install_action (widget_class, "cashier.save-receipt", NULL,
+                                   save_receipt_action);
+  gtk_widget_class_install_action (widget_class, "cashier.void", NULL, void_action);
+  gtk_widget_class_install_action (widget_class, "cashier.adjust", NULL, void_action);
 }
 
 static void
@@ -439,8 +688,16 @@ tala_cashier_page_init (TalaCashierPage *self)
   no_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->buckets)));
   gtk_list_view_set_model (self->buckets_view, GTK_SELECTION_MODEL (no_selection));
   g_object_unref (no_selection);
-  no_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->history)));
-  gtk_list_view_set_model (self->history_view, GTK_SELECTION_MODEL (no_selection));
-  g_object_unref (no_selection);
+  self->history_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->history)));
+  gtk_single_selection_set_autoselect (self->history_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->history_selection, TRUE);
+  g_signal_connect_swapped (self->history_selection, "notify::selected-item",
+                            G_CALLBACK (history_selection_changed_cb), self);
+  gtk_list_view_set_model (self->history_view, GTK_SELECTION_MODEL (self->history_selection));
   gtk_drop_down_set_model (self->method, G_LIST_MODEL (strings));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.receipt", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.print-receipt", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.save-receipt", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.void", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.adjust", FALSE);
 }

@@ -171,6 +171,48 @@ advice_for (const char *code)
     return _("Another payment already holds this number. Check the receipt and record it again.");
   if (g_strcmp0 (code, "forbidden") == 0)
     return _("Your role may not do this. Ask an administrator.");
+  /* The registrar's ops: what changed on the hub while this terminal was
+   * offline, and what to do about it. */
+  if (g_strcmp0 (code, "already_enrolled") == 0)
+    return _("The student already takes this subject on the hub (someone else added it). "
+             "Check the student's subjects; nothing else is needed.");
+  if (g_strcmp0 (code, "section_full") == 0)
+    return _("The section filled up on the hub. Add the student to another section, or add "
+             "them again with a capacity override and a reason.");
+  if (g_strcmp0 (code, "schedule_conflict") == 0)
+    return _("The class now clashes with another of the student's classes. Choose another "
+             "section, or add it again with a schedule override and a reason.");
+  if (g_strcmp0 (code, "prerequisite_not_met") == 0)
+    return _("The student no longer meets a prerequisite (a grade or a prerequisite changed "
+             "on the hub). Check the transcript before adding the subject again.");
+  if (g_strcmp0 (code, "unit_cap_exceeded") == 0)
+    return _("The student would carry more than the unit limit. Drop another subject first, "
+             "then add this one again.");
+  if (g_strcmp0 (code, "month1_unpaid") == 0)
+    return _("Month 1 is not fully paid on the hub. Ask the student to pay month 1, then add "
+             "the subject again.");
+  if (g_strcmp0 (code, "no_enrollment") == 0)
+    return _("The student has no enrollment in that semester. Create the semester enrollment, "
+             "then redo this.");
+  if (g_strcmp0 (code, "enrollment_exists") == 0)
+    return _("The student is already enrolled in that semester. Nothing more is needed.");
+  if (g_strcmp0 (code, "student_not_active") == 0)
+    return _("The student is withdrawn, graduated or on leave on the hub. Check the status, "
+             "then redo this if still needed.");
+  if (g_strcmp0 (code, "already_passed") == 0 || g_strcmp0 (code, "already_credited") == 0)
+    return _("The student already has credit for this subject. Nothing more is needed.");
+  if (g_strcmp0 (code, "not_enrolled") == 0 || g_strcmp0 (code, "already_dropped") == 0)
+    return _("The subject was already dropped or never taken. Nothing more is needed.");
+  if (g_strcmp0 (code, "grade_finalized") == 0)
+    return _("The grade was finalized on the hub first. Use a grade override with a reason "
+             "if it must change.");
+  if (g_strcmp0 (code, "loa_overlap") == 0 || g_strcmp0 (code, "loa_closed") == 0)
+    return _("The leave overlaps or was closed on the hub. Check the student's leaves and "
+             "record it again if needed.");
+  if (g_strcmp0 (code, "permit_already_unlocked") == 0)
+    return _("The exam permit was already unlocked. No promissory note is needed.");
+  if (g_strcmp0 (code, "semester_ended") == 0)
+    return _("The semester has ended; this can no longer be done.");
   return _("The hub refused this. Check the student's record, then redo it if still needed.");
 }
 

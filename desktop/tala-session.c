@@ -276,6 +276,14 @@ tala_session_set_sync_interval (TalaSession *self,
     self->timer_id = g_timeout_add_seconds (self->interval_s, sync_tick_cb, self);
 }
 
+guint
+tala_session_get_sync_interval (TalaSession *self)
+{
+  g_return_val_if_fail (TALA_IS_SESSION (self), 0);
+
+  return self->interval_s;
+}
+
 /* ---- Setup and login ----------------------------------------------------- */
 
 typedef struct
@@ -607,6 +615,49 @@ tala_session_read_finish (TalaSession   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+dismiss_thread (GTask        *task,
+                gpointer      source G_GNUC_UNUSED,
+                gpointer      task_data,
+                GCancellable *cancellable G_GNUC_UNUSED)
+{
+  OpData *d = task_data;
+  GError *error = NULL;
+
+  if (tala_store_dismiss (d->store, d->kind, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+tala_session_dismiss_async (TalaSession         *self,
+                            const char          *op_id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  OpData *d = g_new0 (OpData, 1);
+
+  d->store = tala_store_ref (self->store);
+  d->kind = g_strdup (op_id);   /* the op to dismiss */
+  g_task_set_source_tag (task, tala_session_dismiss_async);
+  g_task_set_task_data (task, d, (GDestroyNotify) op_data_free);
+  g_task_run_in_thread (task, dismiss_thread);
+}
+
+gboolean
+tala_session_dismiss_finish (TalaSession   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  tala_session_refresh (self);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void

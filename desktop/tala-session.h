@@ -38,6 +38,7 @@ double       tala_session_get_progress     (TalaSession         *self);
 GListModel  *tala_session_get_attention    (TalaSession         *self);
 void         tala_session_set_sync_interval (TalaSession        *self,
                                              guint               seconds);
+guint        tala_session_get_sync_interval (TalaSession        *self);
 
 void         tala_session_setup_async      (TalaSession         *self,
                                             const char          *hub_url,
@@ -90,6 +91,17 @@ void         tala_session_op_async         (TalaSession         *self,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
 JsonObject  *tala_session_op_finish        (TalaSession         *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+
+/* Takes a rejected op off the attention list (tala_store_dismiss()), then
+ * refreshes the list. */
+void         tala_session_dismiss_async    (TalaSession         *self,
+                                            const char          *op_id,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean     tala_session_dismiss_finish   (TalaSession         *self,
                                             GAsyncResult        *result,
                                             GError             **error);
 

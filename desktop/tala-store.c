@@ -25,6 +25,7 @@ struct _TalaStore
   gatomicrefcount  ref;
   char            *path;          /* the replica file */
   char            *url_override;  /* --hub: used instead of the credentials' URL */
+  GMutex           url_lock;      /* guards @url_override (set on the main thread) */
 
   GMutex           lock;          /* guards @replica */
   TalaReplica     *replica;       /* opened on first use, by a worker */
@@ -71,6 +72,7 @@ tala_store_new (const char *replica_path)
   self->path = g_strdup (replica_path);
   g_mutex_init (&self->lock);
   g_mutex_init (&self->read_lock);
+  g_mutex_init (&self->url_lock);
   return self;
 }
 
@@ -90,6 +92,7 @@ tala_store_unref (TalaStore *self)
   g_clear_pointer (&self->reader, tala_ledger_free);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->read_lock);
+  g_mutex_clear (&self->url_lock);
   g_free (self->url_override);
   g_free (self->path);
   g_free (self);
@@ -101,12 +104,27 @@ tala_store_get_replica_path (TalaStore *self)
   return self->path;
 }
 
+/* @url NULL or empty: back to the URL of the credentials.  Takes effect
+ * at the next sync. */
 void
 tala_store_set_hub_url_override (TalaStore  *self,
                                  const char *url)
 {
+  g_mutex_lock (&self->url_lock);
   g_free (self->url_override);
-  self->url_override = g_strdup (url);
+  self->url_override = url != NULL && url[0] != '\0' ? g_strdup (url) : NULL;
+  g_mutex_unlock (&self->url_lock);
+}
+
+static char *
+dup_url_override (TalaStore *self)
+{
+  char *url;
+
+  g_mutex_lock (&self->url_lock);
+  url = g_strdup (self->url_override);
+  g_mutex_unlock (&self->url_lock);
+  return url;
 }
 
 static char *
@@ -160,11 +178,21 @@ tala_store_dup_hub_url (TalaStore *self)
 {
   g_autofree char *path = credentials_path (self);
   g_autoptr(GKeyFile) keys = NULL;
+  char *url = dup_url_override (self);
 
-  if (self->url_override != NULL)
-    return g_strdup (self->url_override);
+  if (url != NULL)
+    return url;
   keys = load_keys (path, NULL);
   return keys != NULL ? g_key_file_get_string (keys, "hub", "url", NULL) : NULL;
+}
+
+char *
+tala_store_dup_terminal (TalaStore *self)
+{
+  g_autofree char *path = credentials_path (self);
+  g_autoptr(GKeyFile) keys = load_keys (path, NULL);
+
+  return keys != NULL ? g_key_file_get_string (keys, "terminal", "code", NULL) : NULL;
 }
 
 /* The same key file as tala-sync's, so that either can use the replica. */
@@ -205,8 +233,9 @@ terminal_client (TalaStore  *self,
 
   if (keys == NULL)
     return NULL;
-  url = self->url_override ? g_strdup (self->url_override)
-                           : g_key_file_get_string (keys, "hub", "url", error);
+  url = dup_url_override (self);
+  if (url == NULL)
+    url = g_key_file_get_string (keys, "hub", "url", error);
   token = url ? g_key_file_get_string (keys, "hub", "token", error) : NULL;
   if (token == NULL)
     return NULL;
@@ -618,6 +647,22 @@ tala_store_attention (TalaStore  *self,
   return list;
 }
 
+gboolean
+tala_store_dismiss (TalaStore   *self,
+                    const char  *op_id,
+                    GError     **error)
+{
+  TalaReplica *replica;
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&self->lock);
+  replica = replica_locked (self, error);
+  if (replica != NULL)
+    ok = tala_replica_dismiss (replica, op_id, g_get_real_time (), error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
 TalaSyncResult *
 tala_store_sync (TalaStore    *self,
                  GCancellable *cancellable)
@@ -631,12 +676,17 @@ tala_store_sync (TalaStore    *self,
   client = terminal_client (self, &error);
   g_mutex_lock (&self->lock);
   replica = client ? replica_locked (self, &error) : NULL;
+  g_mutex_unlock (&self->lock);
+  /* The replica stays open until the store goes; the lock is held only
+   * while the cycle works on it, never while it waits for the hub. */
   if (replica != NULL)
     {
-      result->ok = tala_sync_once (replica, client, &result->stats, cancellable, &error);
+      result->ok = tala_sync_once_shared (replica, &self->lock, client, &result->stats,
+                                          cancellable, &error);
+      g_mutex_lock (&self->lock);
       result->status = tala_replica_status (replica, g_get_real_time (), NULL);
+      g_mutex_unlock (&self->lock);
     }
-  g_mutex_unlock (&self->lock);
   if (error != NULL)
     {
       result->reachable = !is_unreachable (error);

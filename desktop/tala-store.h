@@ -68,6 +68,9 @@ G_GNUC_WARN_UNUSED_RESULT
 char        *tala_store_dup_hub_url   (TalaStore     *self);
 void         tala_store_set_hub_url_override (TalaStore  *self,
                                               const char *url);
+/* The terminal code the first run registered (such as "C01"), or NULL. */
+G_GNUC_WARN_UNUSED_RESULT
+char        *tala_store_dup_terminal  (TalaStore     *self);
 
 /* First run: logs in, registers @terminal, downloads the snapshot into the
  * replica path and keeps the credentials (PATH.credentials, mode 0600)
@@ -136,6 +139,11 @@ JsonObject  *tala_store_status        (TalaStore     *self,
                                        GError       **error);
 G_GNUC_WARN_UNUSED_RESULT
 JsonArray   *tala_store_attention     (TalaStore     *self,
+                                       GError       **error);
+/* tala_replica_dismiss(): the rejected op leaves the attention list (a
+ * deferred one is cancelled). */
+gboolean     tala_store_dismiss       (TalaStore     *self,
+                                       const char    *op_id,
                                        GError       **error);
 G_GNUC_WARN_UNUSED_RESULT
 TalaSyncResult *tala_store_sync       (TalaStore     *self,

@@ -17,6 +17,7 @@
 
 #include "tala-cashier-page.h"
 #include "tala-items.h"
+#include "tala-registrar-page.h"
 #include "tala-window.h"
 
 struct _TalaWindow
@@ -41,6 +42,7 @@ struct _TalaWindow
   GtkButton            *login_button;
   GtkLabel             *login_error;
   TalaCashierPage      *cashier_page;
+  TalaRegistrarPage    *registrar_page;
   GtkListView          *attention_list;
 
   /* Owned */
@@ -252,8 +254,75 @@ find_action (GtkWidget  *widget,
 {
   TalaWindow *self = TALA_WINDOW (widget);
 
+  /* The search of the user's area. */
+  if (g_strcmp0 (tala_session_get_area (self->session), "registrar") == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "registrar");
+      tala_registrar_page_focus_search (self->registrar_page);
+      return;
+    }
   gtk_stack_set_visible_child_name (self->stack, "cashier");
   tala_cashier_page_focus_search (self->cashier_page);
+}
+
+static void
+dismiss_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(TalaWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tala_session_dismiss_finish (TALA_SESSION (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (self, _("This item could not be dismissed. Sync, then try again."));
+}
+
+static void
+dismiss_attention_action (GtkWidget  *widget,
+                          const char *name G_GNUC_UNUSED,
+                          GVariant   *param)
+{
+  TalaWindow *self = TALA_WINDOW (widget);
+
+  tala_session_dismiss_async (self->session, g_variant_get_string (param, NULL),
+                              self->cancellable, dismiss_done_cb, g_object_ref (self));
+}
+
+/* The heading of an attention row: what the op was, in words. */
+static char *
+attention_title (GtkListItem *item G_GNUC_UNUSED,
+                 const char  *kind)
+{
+  static const struct { const char *kind; const char *title; } titles[] = {
+    { "payment.record", N_("Record a payment") },
+    { "payment.void", N_("Void a payment") },
+    { "payment.adjust", N_("Adjust a payment") },
+    { "subject.enroll", N_("Add a subject") },
+    { "subject.drop", N_("Drop a subject") },
+    { "grade.submit", N_("Encode a grade") },
+    { "grade.finalize", N_("Finalize grades") },
+    { "grade.override", N_("Change a final grade") },
+    { "enrollment.create", N_("Enroll in a semester") },
+    { "student.register", N_("Register a student") },
+    { "student.update", N_("Change a student's record") },
+    { "loa.record", N_("Record a leave of absence") },
+    { "permit.promissory", N_("Grant a promissory note") },
+    { "credit.transfer", N_("Credit a subject") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_strcmp0 (titles[i].kind, kind) == 0)
+      return g_strdup (_(titles[i].title));
+  return g_strdup (kind ? kind : "");
+}
+
+/* The Dismiss button of an attention row: its op id as the action target. */
+static GVariant *
+attention_target (GtkListItem *item G_GNUC_UNUSED,
+                  const char  *op_id)
+{
+  return g_variant_new_string (op_id ? op_id : "");
 }
 
 static void
@@ -291,6 +360,8 @@ tala_window_new (TalaApplication *app,
 {
   TalaWindow *self = g_object_new (TALA_TYPE_WINDOW, "application", app, NULL);
   g_autoptr(GtkNoSelection) no_selection = NULL;
+  g_autoptr(GtkBuilderScope) scope = NULL;
+  g_autoptr(GtkListItemFactory) factory = NULL;
 
   self->session = g_object_ref (session);
   g_signal_connect_object (session, "notify::online", G_CALLBACK (session_changed_cb),
@@ -306,9 +377,18 @@ tala_window_new (TalaApplication *app,
   g_signal_connect_object (session, "sync-finished", G_CALLBACK (sync_finished_cb), self, 0);
   g_object_bind_property (session, "progress", self->setup_progress, "fraction",
                           G_BINDING_SYNC_CREATE);
+  scope = gtk_builder_cscope_new ();
+  gtk_builder_cscope_add_callback_symbol (GTK_BUILDER_CSCOPE (scope), "attention_target",
+                                          G_CALLBACK (attention_target));
+  gtk_builder_cscope_add_callback_symbol (GTK_BUILDER_CSCOPE (scope), "attention_title",
+                                          G_CALLBACK (attention_title));
+  factory = gtk_builder_list_item_factory_new_from_resource (
+              scope, "/org/tala/Tala/ui/tala-attention-row.ui");
+  gtk_list_view_set_factory (self->attention_list, factory);
   no_selection = gtk_no_selection_new (g_object_ref (tala_session_get_attention (session)));
   gtk_list_view_set_model (self->attention_list, GTK_SELECTION_MODEL (no_selection));
   tala_cashier_page_set_session (self->cashier_page, session);
+  tala_registrar_page_set_session (self->registrar_page, session);
   update_status (self);
   update_page (self);
   if (tala_session_get_set_up (session))
@@ -332,6 +412,12 @@ GtkWidget *
 tala_window_get_cashier_page (TalaWindow *self)
 {
   return GTK_WIDGET (self->cashier_page);
+}
+
+GtkWidget *
+tala_window_get_registrar_page (TalaWindow *self)
+{
+  return GTK_WIDGET (self->registrar_page);
 }
 
 static void
@@ -365,6 +451,7 @@ tala_window_class_init (TalaWindowClass *klass)
   object_class->finalize = tala_window_finalize;
 
   g_type_ensure (TALA_TYPE_CASHIER_PAGE);
+  g_type_ensure (TALA_TYPE_REGISTRAR_PAGE);
   g_type_ensure (TALA_TYPE_ATTENTION_ITEM);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/tala/Tala/ui/tala-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TalaWindow, toasts);
@@ -384,6 +471,7 @@ tala_window_class_init (TalaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TalaWindow, login_button);
   gtk_widget_class_bind_template_child (widget_class, TalaWindow, login_error);
   gtk_widget_class_bind_template_child (widget_class, TalaWindow, cashier_page);
+  gtk_widget_class_bind_template_child (widget_class, TalaWindow, registrar_page);
   gtk_widget_class_bind_template_child (widget_class, TalaWindow, attention_list);
   gtk_widget_class_bind_template_callback (widget_class, setup_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, login_clicked_cb);
@@ -392,6 +480,8 @@ tala_window_class_init (TalaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-attention", NULL,
                                    show_attention_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-attention", "s",
+                                   dismiss_attention_action);
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, logout_action);
 }
 

@@ -22,6 +22,7 @@ TalaWindow  *tala_window_new             (TalaApplication *app,
 const char  *tala_window_get_page        (TalaWindow      *self);
 /* The header's sync status line, as shown ("Offline · 1 pending · 2 min"). */
 const char  *tala_window_get_status_text (TalaWindow      *self);
+GtkWidget   *tala_window_get_registrar_page (TalaWindow      *self);
 GtkWidget   *tala_window_get_cashier_page (TalaWindow     *self);
 
 G_END_DECLS

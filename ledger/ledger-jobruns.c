@@ -107,10 +107,7 @@ run_json (TalaStmt *stmt)
   json_object_set_string_member (row, "status", tala_stmt_text (stmt, 5));
   json_object_set_int_member (row, "attempt", tala_stmt_int (stmt, 6));
   json_object_set_int_member (row, "scheduled_for_us", tala_stmt_int (stmt, 2));
-  if (tala_stmt_is_null (stmt, 7))
-    json_object_set_null_member (row, "error");
-  else
-    json_object_set_string_member (row, "error", tala_stmt_text (stmt, 7));
+  obj_set_str_or_null (row, "error", tala_stmt_text (stmt, 7));
   return row;
 }
 

@@ -345,10 +345,7 @@ program_json (TalaStmt *stmt)
   json_object_set_int_member (p, "id", tala_stmt_int (stmt, 0));
   json_object_set_string_member (p, "code", tala_stmt_text (stmt, 1));
   json_object_set_string_member (p, "name", tala_stmt_text (stmt, 2));
-  if (tala_stmt_is_null (stmt, 3))
-    json_object_set_null_member (p, "description");
-  else
-    json_object_set_string_member (p, "description", tala_stmt_text (stmt, 3));
+  obj_set_str_or_null (p, "description", tala_stmt_text (stmt, 3));
   json_object_set_int_member (p, "duration_years", tala_stmt_int (stmt, 4));
   json_object_set_int_member (p, "total_units_required", tala_stmt_int (stmt, 5));
   json_object_set_boolean_member (p, "is_active", tala_stmt_int (stmt, 6) != 0);
@@ -481,10 +478,7 @@ tala_ledger_program_subjects (TalaLedger *self,
       json_object_set_int_member (s, "id", tala_stmt_int (stmt, 0));
       json_object_set_string_member (s, "code", tala_stmt_text (stmt, 1));
       json_object_set_string_member (s, "name", tala_stmt_text (stmt, 2));
-      if (tala_stmt_is_null (stmt, 3))
-        json_object_set_null_member (s, "description");
-      else
-        json_object_set_string_member (s, "description", tala_stmt_text (stmt, 3));
+      obj_set_str_or_null (s, "description", tala_stmt_text (stmt, 3));
       json_object_set_int_member (s, "units", tala_stmt_int (stmt, 4));
       json_object_set_string_member (s, "subject_type", tala_stmt_text (stmt, 5));
       if (tala_stmt_is_null (stmt, 6))
@@ -550,10 +544,7 @@ tala_ledger_notifications (TalaLedger *self,
       json_object_set_string_member (o, "notification_type", tala_stmt_text (stmt, 1));
       json_object_set_string_member (o, "title", tala_stmt_text (stmt, 2));
       json_object_set_string_member (o, "message", tala_stmt_text (stmt, 3));
-      if (tala_stmt_is_null (stmt, 4))
-        json_object_set_null_member (o, "related");
-      else
-        json_object_set_string_member (o, "related", tala_stmt_text (stmt, 4));
+      obj_set_str_or_null (o, "related", tala_stmt_text (stmt, 4));
       json_object_set_string_member (o, "created_at", created);
       json_object_set_boolean_member (o, "is_read", !tala_stmt_is_null (stmt, 6));
       if (tala_stmt_is_null (stmt, 6))

@@ -465,5 +465,6 @@ char       *_tala_op_body            (JsonObject *op, const char *args_json);
 /* JSON helpers. */
 void  obj_set_money (JsonObject *obj, const char *name, gint64 centavos);
 void  obj_set_str   (JsonObject *obj, const char *name, const char *value); /* NULL: skipped */
+void  obj_set_str_or_null (JsonObject *obj, const char *name, const char *value); /* NULL: null */
 
 G_END_DECLS

@@ -195,10 +195,7 @@ leaves_json (TalaLedger *self,
 
       json_object_set_string_member (l, "loa_id", tala_stmt_text (stmt, 0));
       json_object_set_string_member (l, "start_date", tala_stmt_text (stmt, 1));
-      if (tala_stmt_is_null (stmt, 2))
-        json_object_set_null_member (l, "end_date");
-      else
-        json_object_set_string_member (l, "end_date", tala_stmt_text (stmt, 2));
+      obj_set_str_or_null (l, "end_date", tala_stmt_text (stmt, 2));
       json_object_set_string_member (l, "reason", tala_stmt_text (stmt, 3));
       json_array_add_object_element (out, l);
     }
@@ -222,14 +219,8 @@ add_student_details (TalaLedger *self,
                         ":s", DB_INT, student_id, NULL);
   if (stmt == NULL || tala_db_step (self, stmt, error) != SQLITE_ROW)
     return FALSE;
-  if (tala_stmt_is_null (stmt, 0))
-    json_object_set_null_member (out, "address");
-  else
-    json_object_set_string_member (out, "address", tala_stmt_text (stmt, 0));
-  if (tala_stmt_is_null (stmt, 1))
-    json_object_set_null_member (out, "date_of_birth");
-  else
-    json_object_set_string_member (out, "date_of_birth", tala_stmt_text (stmt, 1));
+  obj_set_str_or_null (out, "address", tala_stmt_text (stmt, 0));
+  obj_set_str_or_null (out, "date_of_birth", tala_stmt_text (stmt, 1));
   json_object_set_boolean_member (out, "is_transferee", tala_stmt_int (stmt, 2) != 0);
   json_object_set_int_member (out, "enrollment_year", tala_stmt_int (stmt, 3));
   json_object_set_string_member (out, "via", tala_stmt_text (stmt, 4));
@@ -423,10 +414,7 @@ audit_json (TalaStmt *stmt)
     json_object_set_int_member (e, "hub_seq", tala_stmt_int (stmt, 1));
   obj_set_str (e, "op_id", tala_stmt_text (stmt, 2));
   json_object_set_string_member (e, "action", tala_stmt_text (stmt, 3));
-  if (tala_stmt_is_null (stmt, 4))
-    json_object_set_null_member (e, "actor");
-  else
-    json_object_set_string_member (e, "actor", tala_stmt_text (stmt, 4));
+  obj_set_str_or_null (e, "actor", tala_stmt_text (stmt, 4));
   json_object_set_string_member (e, "target_model", tala_stmt_text (stmt, 5));
   json_object_set_string_member (e, "target_id", tala_stmt_text (stmt, 6));
   json_object_set_member (e, "before", parse_or_empty (tala_stmt_text (stmt, 7)));
@@ -719,10 +707,7 @@ roster_students (TalaLedger *self,
       json_object_set_int_member (s, "units", tala_stmt_int (stmt, 5));
       json_object_set_string_member (s, "status", tala_stmt_text (stmt, 6));
       json_object_set_string_member (s, "grade_status", tala_stmt_text (stmt, 7));
-      if (tala_stmt_is_null (stmt, 8))
-        json_object_set_null_member (s, "grade");
-      else
-        json_object_set_string_member (s, "grade", tala_stmt_text (stmt, 8));
+      obj_set_str_or_null (s, "grade", tala_stmt_text (stmt, 8));
       json_object_set_boolean_member (s, "is_retake", tala_stmt_int (stmt, 9) != 0);
       json_array_add_object_element (out, s);
     }
@@ -777,10 +762,7 @@ tala_ledger_registrar_roster (TalaLedger *self,
   json_object_set_string_member (out, "section", section);
   json_object_set_string_member (out, "subject", tala_stmt_text (stmt, 1));
   json_object_set_string_member (out, "subject_name", tala_stmt_text (stmt, 2));
-  if (tala_stmt_is_null (stmt, 3))
-    json_object_set_null_member (out, "professor");
-  else
-    json_object_set_string_member (out, "professor", tala_stmt_text (stmt, 3));
+  obj_set_str_or_null (out, "professor", tala_stmt_text (stmt, 3));
   json_object_set_int_member (out, "capacity", tala_stmt_int (stmt, 4));
   g_clear_pointer (&stmt, tala_stmt_release);
   students = roster_students (self, section_id, error);

@@ -432,10 +432,7 @@ roster_students (TalaLedger *self,
       json_object_set_string_member (row, "subject_enrollment_id", tala_stmt_text (stmt, 4));
       json_object_set_string_member (row, "status", tala_stmt_text (stmt, 5));
       json_object_set_string_member (row, "grade_status", tala_stmt_text (stmt, 6));
-      if (tala_stmt_is_null (stmt, 7))
-        json_object_set_null_member (row, "grade");
-      else
-        json_object_set_string_member (row, "grade", tala_stmt_text (stmt, 7));
+      obj_set_str_or_null (row, "grade", tala_stmt_text (stmt, 7));
       obj_set_str (row, "comments", tala_stmt_text (stmt, 8));
       json_object_set_boolean_member (row, "is_retake", tala_stmt_int (stmt, 9) != 0);
       json_object_set_int_member (row, "units", tala_stmt_int (stmt, 10));
@@ -637,10 +634,7 @@ tala_ledger_staff_job_runs (TalaLedger *self,
       json_object_set_string_member (row, "status", tala_stmt_text (stmt, 5));
       json_object_set_int_member (row, "attempt", tala_stmt_int (stmt, 6));
       set_json (row, "result", stmt, 7);
-      if (tala_stmt_is_null (stmt, 8))
-        json_object_set_null_member (row, "error");
-      else
-        json_object_set_string_member (row, "error", tala_stmt_text (stmt, 8));
+      obj_set_str_or_null (row, "error", tala_stmt_text (stmt, 8));
       json_array_add_object_element (out, row);
     }
   return rc == SQLITE_DONE ? g_steal_pointer (&out) : NULL;
@@ -699,15 +693,9 @@ tala_ledger_staff_audit (TalaLedger *self,
         json_object_set_null_member (row, "hub_seq");
       else
         json_object_set_int_member (row, "hub_seq", tala_stmt_int (stmt, 1));
-      if (tala_stmt_is_null (stmt, 2))
-        json_object_set_null_member (row, "op_id");
-      else
-        json_object_set_string_member (row, "op_id", tala_stmt_text (stmt, 2));
+      obj_set_str_or_null (row, "op_id", tala_stmt_text (stmt, 2));
       json_object_set_string_member (row, "action", tala_stmt_text (stmt, 3));
-      if (tala_stmt_is_null (stmt, 4))
-        json_object_set_null_member (row, "actor");
-      else
-        json_object_set_string_member (row, "actor", tala_stmt_text (stmt, 4));
+      obj_set_str_or_null (row, "actor", tala_stmt_text (stmt, 4));
       json_object_set_string_member (row, "target_model", tala_stmt_text (stmt, 5));
       json_object_set_string_member (row, "target_id", tala_stmt_text (stmt, 6));
       set_json (row, "before", stmt, 7);

@@ -116,6 +116,17 @@ obj_set_str (JsonObject *obj,
     json_object_set_string_member (obj, name, value);
 }
 
+void
+obj_set_str_or_null (JsonObject *obj,
+                     const char *name,
+                     const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (obj, name, value);
+  else
+    json_object_set_null_member (obj, name);
+}
+
 /* ---- Dates and times ----------------------------------------------------- */
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's

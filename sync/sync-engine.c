@@ -157,9 +157,24 @@ tala_sync_bootstrap (TalaSyncClient       *client,
   }
 }
 
+static void
+replica_lock (GMutex *lock)
+{
+  if (lock != NULL)
+    g_mutex_lock (lock);
+}
+
+static void
+replica_unlock (GMutex *lock)
+{
+  if (lock != NULL)
+    g_mutex_unlock (lock);
+}
+
 /* Sends the pending ops, in order, in batches; stores every answer. */
 static gboolean
 push_all (TalaReplica     *replica,
+          GMutex          *lock,
           TalaSyncClient  *client,
           TalaSyncStats   *stats,
           GCancellable    *cancellable,
@@ -170,8 +185,7 @@ push_all (TalaReplica     *replica,
   for (;;)
     {
       g_autoptr(GArray) positions = NULL;
-      g_autoptr(JsonArray) ops = tala_replica_pending (replica, after, PUSH_MAX_OPS, &positions,
-                                                       error);
+      g_autoptr(JsonArray) ops = NULL;
       g_autoptr(JsonArray) batch = json_array_new ();
       g_autoptr(JsonObject) body = json_object_new ();
       g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
@@ -179,7 +193,11 @@ push_all (TalaReplica     *replica,
       JsonObject *answer;
       gsize bytes = 0;
       guint status;
+      gboolean noted;
 
+      replica_lock (lock);
+      ops = tala_replica_pending (replica, after, PUSH_MAX_OPS, &positions, error);
+      replica_unlock (lock);
       if (ops == NULL)
         return FALSE;
       if (json_array_get_length (ops) == 0)
@@ -209,14 +227,17 @@ push_all (TalaReplica     *replica,
       if (!json_object_has_member (answer, "results") ||
           !JSON_NODE_HOLDS_ARRAY (json_object_get_member (answer, "results")))
         return hub_refused (status, reply, "pushing (no results)", error);
-      if (!tala_replica_note_results (replica, batch,
-                                      json_object_get_array_member (answer, "results"),
-                                      tala_now_us (), error))
-        return FALSE;
-      if (json_object_has_member (answer, "device") &&
-          JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "device")) &&
-          !tala_replica_raise_counters (replica, json_object_get_object_member (answer, "device"),
-                                        error))
+      replica_lock (lock);
+      noted = tala_replica_note_results (replica, batch,
+                                         json_object_get_array_member (answer, "results"),
+                                         tala_now_us (), error) &&
+              (!json_object_has_member (answer, "device") ||
+               !JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "device")) ||
+               tala_replica_raise_counters (replica,
+                                            json_object_get_object_member (answer, "device"),
+                                            error));
+      replica_unlock (lock);
+      if (!noted)
         return FALSE;
       stats->pushed += json_array_get_length (batch);
       for (guint i = 0; i < json_array_get_length (batch); i++)
@@ -285,17 +306,21 @@ pull_some (TalaReplica     *replica,
 }
 
 gboolean
-tala_sync_once (TalaReplica     *replica,
-                TalaSyncClient  *client,
-                TalaSyncStats   *stats,
-                GCancellable    *cancellable,
-                GError         **error)
+tala_sync_once_shared (TalaReplica     *replica,
+                       GMutex          *lock,
+                       TalaSyncClient  *client,
+                       TalaSyncStats   *stats,
+                       GCancellable    *cancellable,
+                       GError         **error)
 {
-  gint64 cursor = tala_replica_get_int (replica, "cursor");
+  gint64 cursor;
   gboolean more = TRUE, ok;
   gint64 start = g_get_monotonic_time ();
 
-  ok = push_all (replica, client, stats, cancellable, error);
+  replica_lock (lock);
+  cursor = tala_replica_get_int (replica, "cursor");
+  replica_unlock (lock);
+  ok = push_all (replica, lock, client, stats, cancellable, error);
   stats->push_us += g_get_monotonic_time () - start;
   if (!ok)
     return FALSE;
@@ -309,10 +334,22 @@ tala_sync_once (TalaReplica     *replica,
       if (!ok)
         return FALSE;
       start = g_get_monotonic_time ();
+      replica_lock (lock);
       ok = tala_replica_rebase (replica, changes, cursor, tala_now_us (), error);
+      replica_unlock (lock);
       stats->rebase_us += g_get_monotonic_time () - start;
       if (!ok)
         return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+tala_sync_once (TalaReplica     *replica,
+                TalaSyncClient  *client,
+                TalaSyncStats   *stats,
+                GCancellable    *cancellable,
+                GError         **error)
+{
+  return tala_sync_once_shared (replica, NULL, client, stats, cancellable, error);
 }

@@ -61,4 +61,15 @@ gboolean    tala_sync_once      (TalaReplica     *replica,
                                  GCancellable    *cancellable,
                                  GError         **error);
 
+/* tala_sync_once() for a replica that other threads use under @lock: the
+ * lock is taken for each step on the replica and released while the hub
+ * is asked, so that a payment recorded meanwhile never waits for the
+ * network.  The caller must not hold @lock. */
+gboolean    tala_sync_once_shared (TalaReplica     *replica,
+                                   GMutex          *lock,
+                                   TalaSyncClient  *client,
+                                   TalaSyncStats   *stats,
+                                   GCancellable    *cancellable,
+                                   GError         **error);
+
 G_END_DECLS

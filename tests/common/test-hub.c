@@ -210,6 +210,50 @@ hub_assert_error (HubReply   *r,
                                                   "code"), ==, code);
 }
 
+JsonObject *
+hub_call_object (HubFixture *fx,
+                 const char *method,
+                 const char *path,
+                 const char *token,
+                 const char *body,
+                 guint       status)
+{
+  g_auto(HubReply) r = hub_call (fx, method, path, token, body);
+
+  if (r.status != status)
+    g_printerr ("%s %s: unexpected reply %u: %s\n", method, path, r.status, r.body);
+  g_assert_cmpuint (r.status, ==, status);
+  return hub_reply_object (&r);
+}
+
+void
+hub_call_error (HubFixture *fx,
+                const char *method,
+                const char *path,
+                const char *token,
+                const char *body,
+                guint       status,
+                const char *code)
+{
+  g_auto(HubReply) r = hub_call (fx, method, path, token, body);
+
+  hub_assert_error (&r, status, code);
+}
+
+JsonArray *
+hub_call_array (HubFixture *fx,
+                const char *path,
+                const char *token)
+{
+  g_auto(HubReply) r = hub_call (fx, "GET", path, token, NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpuint (r.status, ==, 200);
+  node = json_from_string (r.body, NULL);
+  g_assert_true (node != NULL && JSON_NODE_HOLDS_ARRAY (node));
+  return json_array_ref (json_node_get_array (node));
+}
+
 char *
 hub_login (HubFixture *fx,
            const char *username,

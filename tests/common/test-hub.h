@@ -79,6 +79,25 @@ HubReply    hub_call             (HubFixture    *fx,
                                   const char    *body);
 JsonObject *hub_reply_object     (HubReply      *r);
 /* Asserts the status, a JSON body and its error code. */
+/* hub_call() that asserts the status and returns the object answered. */
+JsonObject *hub_call_object      (HubFixture    *fx,
+                                  const char    *method,
+                                  const char    *path,
+                                  const char    *token,
+                                  const char    *body,
+                                  guint          status);
+/* hub_call() that asserts an error reply with @status and @code. */
+void        hub_call_error       (HubFixture    *fx,
+                                  const char    *method,
+                                  const char    *path,
+                                  const char    *token,
+                                  const char    *body,
+                                  guint          status,
+                                  const char    *code);
+/* GET @path, asserts 200 and returns the array answered. */
+JsonArray  *hub_call_array       (HubFixture    *fx,
+                                  const char    *path,
+                                  const char    *token);
 void        hub_assert_error     (HubReply      *r,
                                   guint          status,
                                   const char    *code);

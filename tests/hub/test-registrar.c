@@ -55,57 +55,12 @@ setup (HubFixture    *fx,
   hub_fixture_setup_with (fx, data, prepare);
 }
 
-/* Calls and asserts the status; returns the JSON object answered. */
-static JsonObject *
-call (HubFixture *fx,
-      const char *method,
-      const char *path,
-      const char *token,
-      const char *body,
-      guint       status)
-{
-  g_auto(HubReply) r = hub_call (fx, method, path, token, body);
-
-  if (r.status != status)
-    g_printerr ("%s %s: unexpected reply %u: %s\n", method, path, r.status, r.body);
-  g_assert_cmpuint (r.status, ==, status);
-  return hub_reply_object (&r);
-}
-
-static void
-call_error (HubFixture *fx,
-            const char *method,
-            const char *path,
-            const char *token,
-            const char *body,
-            guint       status,
-            const char *code)
-{
-  g_auto(HubReply) r = hub_call (fx, method, path, token, body);
-
-  hub_assert_error (&r, status, code);
-}
-
-static JsonArray *
-call_array (HubFixture *fx,
-            const char *path,
-            const char *token)
-{
-  g_auto(HubReply) r = hub_call (fx, "GET", path, token, NULL);
-  g_autoptr(JsonNode) node = NULL;
-
-  g_assert_cmpuint (r.status, ==, 200);
-  node = json_from_string (r.body, NULL);
-  g_assert_true (node != NULL && JSON_NODE_HOLDS_ARRAY (node));
-  return json_array_ref (json_node_get_array (node));
-}
-
 /* Month 1 of 2025-FIRST paid by the cashier, so that subjects may be added. */
 static void
 pay_month1 (HubFixture *fx)
 {
   g_autofree char *cashier = hub_login_as (fx, "cashier1");
-  g_autoptr(JsonObject) paid = call (fx, "POST", PAY, cashier,
+  g_autoptr(JsonObject) paid = hub_call_object (fx, "POST", PAY, cashier,
                                      "{\"student_id\":\"2025-00001\",\"amount\":\"10000.00\","
                                      "\"method\":\"CASH\"}", 201);
 }
@@ -119,7 +74,7 @@ enroll (HubFixture *fx,
   g_autofree char *body = g_strdup_printf ("{\"subject\":\"%s\",\"section\":\"%s\"}", subject,
                                            section);
 
-  return call (fx, "POST", FIRST "subjects/", token, body, 201);
+  return hub_call_object (fx, "POST", FIRST "subjects/", token, body, 201);
 }
 
 static gint64
@@ -138,10 +93,10 @@ test_students_list (HubFixture    *fx,
   g_autofree char *cashier = hub_login_as (fx, "cashier1");
   g_autofree char *admin = hub_login_as (fx, "admin");
   g_autofree char *student = hub_login_as (fx, "2025-00001");
-  g_autoptr(JsonObject) found = call (fx, "GET", R "students/?q=dela%20cruz", admit, NULL, 200);
-  g_autoptr(JsonObject) by_admin = call (fx, "GET", R "students/?q=2025-0000", admin, NULL, 200);
-  g_autoptr(JsonObject) none = call (fx, "GET", R "students/?q=nobody", admit, NULL, 200);
-  g_autoptr(JsonObject) all = call (fx, "GET", R "students/", admit, NULL, 200);
+  g_autoptr(JsonObject) found = hub_call_object (fx, "GET", R "students/?q=dela%20cruz", admit, NULL, 200);
+  g_autoptr(JsonObject) by_admin = hub_call_object (fx, "GET", R "students/?q=2025-0000", admin, NULL, 200);
+  g_autoptr(JsonObject) none = hub_call_object (fx, "GET", R "students/?q=nobody", admit, NULL, 200);
+  g_autoptr(JsonObject) all = hub_call_object (fx, "GET", R "students/", admit, NULL, 200);
   JsonArray *results = json_object_get_array_member (found, "results");
 
   g_assert_cmpint (json_object_get_int_member (found, "count"), ==, 1);
@@ -150,11 +105,11 @@ test_students_list (HubFixture    *fx,
                                                   "student_id"), ==, "2025-00001");
   g_assert_cmpint (json_object_get_int_member (none, "count"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (all, "count"), ==, 1);
-  call_error (fx, "GET", R "students/?page=2", admit, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", R "students/?page=2", admit, NULL, 404, "not_found");
   g_assert_cmpint (json_object_get_int_member (by_admin, "count"), ==, 1);
-  call_error (fx, "GET", R "students/?q=juan", cashier, NULL, 403, "forbidden");
-  call_error (fx, "GET", JUAN, student, NULL, 403, "forbidden");
-  call_error (fx, "GET", R "students/", NULL, NULL, 401, "unauthorized");
+  hub_call_error (fx, "GET", R "students/?q=juan", cashier, NULL, 403, "forbidden");
+  hub_call_error (fx, "GET", JUAN, student, NULL, 403, "forbidden");
+  hub_call_error (fx, "GET", R "students/", NULL, NULL, 401, "unauthorized");
 }
 
 static void
@@ -169,10 +124,10 @@ test_students_pages (HubFixture    *fx,
     {
       g_autofree char *body = g_strdup_printf ("{\"first_name\":\"Pat%u\",\"last_name\":\"Garcia\","
                                                "\"program\":\"BSCS\"}", i);
-      g_autoptr(JsonObject) made = call (fx, "POST", R "students/", registrar, body, 201);
+      g_autoptr(JsonObject) made = hub_call_object (fx, "POST", R "students/", registrar, body, 201);
     }
-  first = call (fx, "GET", R "students/?q=garcia", registrar, NULL, 200);
-  second = call (fx, "GET", R "students/?q=garcia&page=2", registrar, NULL, 200);
+  first = hub_call_object (fx, "GET", R "students/?q=garcia", registrar, NULL, 200);
+  second = hub_call_object (fx, "GET", R "students/?q=garcia&page=2", registrar, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (first, "count"), ==, 21);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (first, "results")), ==,
                     20);
@@ -187,7 +142,7 @@ test_student_detail (HubFixture    *fx,
                      gconstpointer  data)
 {
   g_autofree char *admit = hub_login_as (fx, "admit1");
-  g_autoptr(JsonObject) juan = call (fx, "GET", JUAN, admit, NULL, 200);
+  g_autoptr(JsonObject) juan = hub_call_object (fx, "GET", JUAN, admit, NULL, 200);
   JsonArray *enrollments = json_object_get_array_member (juan, "enrollments");
 
   g_assert_cmpstr (json_object_get_string_member (juan, "student_id"), ==, "2025-00001");
@@ -197,7 +152,7 @@ test_student_detail (HubFixture    *fx,
   g_assert_cmpuint (json_array_get_length (enrollments), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (enrollments, 0),
                                                   "balance"), ==, "60000.00");
-  call_error (fx, "GET", R "students/2025-99999/", admit, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", R "students/2025-99999/", admit, NULL, 404, "not_found");
 }
 
 static void
@@ -209,7 +164,7 @@ test_register (HubFixture    *fx,
   g_autoptr(JsonObject) made = NULL;
   JsonObject *enrollment;
 
-  made = call (fx, "POST", R "students/", admit,
+  made = hub_call_object (fx, "POST", R "students/", admit,
                "{\"first_name\":\" Maria \",\"last_name\":\"Clara\",\"program\":\"BSCS\","
                "\"email\":\"maria@example.edu\",\"is_transferee\":true,"
                "\"enrollment\":{\"semester\":\"2025-FIRST\",\"monthly_commitment\":5000}}", 201);
@@ -221,24 +176,24 @@ test_register (HubFixture    *fx,
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM user WHERE first_name = 'Maria'"
                                       " AND last_name = 'Clara' AND role = 'STUDENT'"), ==, 1);
 
-  call_error (fx, "POST", R "students/", admit,
+  hub_call_error (fx, "POST", R "students/", admit,
               "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"NOPE\"}",
               400, "unknown_program");
-  call_error (fx, "POST", R "students/", admit,
+  hub_call_error (fx, "POST", R "students/", admit,
               "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\","
               "\"email\":\"MARIA@example.edu\"}", 400, "duplicate_email");
-  call_error (fx, "POST", R "students/", admit,
+  hub_call_error (fx, "POST", R "students/", admit,
               "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\",\"via\":\"ONLINE\"}",
               400, "invalid_args");
-  call_error (fx, "POST", R "students/", admit,
+  hub_call_error (fx, "POST", R "students/", admit,
               "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\","
               "\"is_transferee\":\"yes\"}", 400, "invalid_args");
-  call_error (fx, "POST", R "students/", admit,
+  hub_call_error (fx, "POST", R "students/", admit,
               "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\","
               "\"enrollment\":{\"semester\":\"2025-FIRST\"}}", 400, "invalid_args");
-  call_error (fx, "POST", R "students/", admit, "{\"first_name\":\"A\",\"program\":\"BSCS\"}",
+  hub_call_error (fx, "POST", R "students/", admit, "{\"first_name\":\"A\",\"program\":\"BSCS\"}",
               400, "invalid_args");
-  call_error (fx, "POST", R "students/", cashier,
+  hub_call_error (fx, "POST", R "students/", cashier,
               "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\"}",
               403, "forbidden");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM student"), ==, 2);
@@ -275,25 +230,25 @@ test_update (HubFixture    *fx,
   g_autoptr(JsonObject) name = NULL;
   JsonArray *changed;
 
-  phone = call (fx, "PATCH", JUAN, registrar, "{\"phone_number\":\"0917 555 0101\"}", 200);
+  phone = hub_call_object (fx, "PATCH", JUAN, registrar, "{\"phone_number\":\"0917 555 0101\"}", 200);
   changed = json_object_get_array_member (phone, "changed");
   g_assert_cmpuint (json_array_get_length (changed), ==, 1);
   g_assert_cmpstr (json_array_get_string_element (changed, 0), ==, "phone_number");
-  call_error (fx, "PATCH", JUAN, registrar, "{\"last_name\":\"Santos\"}", 400,
+  hub_call_error (fx, "PATCH", JUAN, registrar, "{\"last_name\":\"Santos\"}", 400,
               "reason_required");
-  name = call (fx, "PATCH", JUAN, registrar,
+  name = hub_call_object (fx, "PATCH", JUAN, registrar,
                "{\"last_name\":\"Santos\",\"reason\":\"Court order\"}", 200);
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (name, "changed"),
                                                   0), ==, "last_name");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM user WHERE username = '2025-00001'"
                                       " AND last_name = 'Santos'"
                                       " AND phone_number = '0917 555 0101'"), ==, 1);
-  call_error (fx, "PATCH", JUAN, registrar, "{\"status\":\"LOA\",\"reason\":\"x\"}", 400,
+  hub_call_error (fx, "PATCH", JUAN, registrar, "{\"status\":\"LOA\",\"reason\":\"x\"}", 400,
               "invalid_status");
-  call_error (fx, "PATCH", JUAN, registrar, "{\"student\":\"2025-00002\"}", 400, "invalid_args");
-  call_error (fx, "PATCH", R "students/2025-99999/", registrar, "{\"phone_number\":\"1\"}", 404,
+  hub_call_error (fx, "PATCH", JUAN, registrar, "{\"student\":\"2025-00002\"}", 400, "invalid_args");
+  hub_call_error (fx, "PATCH", R "students/2025-99999/", registrar, "{\"phone_number\":\"1\"}", 404,
               "unknown_student");
-  call_error (fx, "PATCH", JUAN, admit, "{\"phone_number\":\"1\"}", 403, "forbidden");
+  hub_call_error (fx, "PATCH", JUAN, admit, "{\"phone_number\":\"1\"}", 403, "forbidden");
 }
 
 /* ---- Enrollments, credits, LOA ------------------------------------------- */
@@ -305,21 +260,21 @@ test_enrollment_create (HubFixture    *fx,
   g_autofree char *admit = hub_login_as (fx, "admit1");
   g_autoptr(JsonObject) made = NULL;
 
-  made = call (fx, "POST", JUAN "enrollments/", admit,
+  made = hub_call_object (fx, "POST", JUAN "enrollments/", admit,
                "{\"semester\":\"2099-FIRST\",\"monthly_commitment\":\"8000\"}", 201);
   g_assert_cmpstr (json_object_get_string_member (made, "balance"), ==, "48000.00");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (made, "buckets")), ==, 6);
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM enrollment"), ==, 2);
-  call_error (fx, "POST", JUAN "enrollments/", admit,
+  hub_call_error (fx, "POST", JUAN "enrollments/", admit,
               "{\"semester\":\"2099-FIRST\",\"monthly_commitment\":\"8000.00\"}", 400,
               "enrollment_exists");
-  call_error (fx, "POST", JUAN "enrollments/", admit,
+  hub_call_error (fx, "POST", JUAN "enrollments/", admit,
               "{\"semester\":\"2098-FIRST\",\"monthly_commitment\":\"8000.00\"}", 400,
               "unknown_semester");
-  call_error (fx, "POST", JUAN "enrollments/", admit,
+  hub_call_error (fx, "POST", JUAN "enrollments/", admit,
               "{\"semester\":\"2098-FIRST\",\"monthly_commitment\":\"80.001\"}", 400,
               "invalid_amount");
-  call_error (fx, "POST", R "students/2025-99999/enrollments/", admit,
+  hub_call_error (fx, "POST", R "students/2025-99999/enrollments/", admit,
               "{\"semester\":\"2099-FIRST\",\"monthly_commitment\":\"8000.00\"}", 404,
               "unknown_student");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM enrollment"), ==, 2);
@@ -334,18 +289,18 @@ test_transfer_credit (HubFixture    *fx,
   const char *body = "{\"semester\":\"2025-FIRST\",\"subject\":\"CS101\","
                      "\"prior_institution\":\"Mapua\",\"prior_subject_code\":\"IT101\","
                      "\"prior_subject_name\":\"Intro to Programming\",\"grade\":\"1.50\"}";
-  g_autoptr(JsonObject) credit = call (fx, "POST", JUAN "transfer_credits/", registrar, body, 201);
+  g_autoptr(JsonObject) credit = hub_call_object (fx, "POST", JUAN "transfer_credits/", registrar, body, 201);
 
   g_assert_cmpint (json_object_get_int_member (credit, "units"), ==, 3);
   g_assert_false (json_object_get_boolean_member (credit, "count_in_gpa"));
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM take WHERE status = 'CREDITED'"
                                       " AND prior_institution = 'Mapua'"), ==, 1);
-  call_error (fx, "POST", JUAN "transfer_credits/", registrar, body, 400, "already_credited");
-  call_error (fx, "POST", JUAN "transfer_credits/", registrar,
+  hub_call_error (fx, "POST", JUAN "transfer_credits/", registrar, body, 400, "already_credited");
+  hub_call_error (fx, "POST", JUAN "transfer_credits/", registrar,
               "{\"semester\":\"2025-FIRST\",\"subject\":\"CS102\",\"prior_institution\":\"X\","
               "\"prior_subject_code\":\"Y\",\"prior_subject_name\":\"Z\",\"units\":\"3\"}",
               400, "invalid_args");
-  call_error (fx, "POST", JUAN "transfer_credits/", admit, body, 403, "forbidden");
+  hub_call_error (fx, "POST", JUAN "transfer_credits/", admit, body, 403, "forbidden");
 }
 
 static void
@@ -359,28 +314,28 @@ test_loa (HubFixture    *fx,
                                            start);
   g_autofree char *close = g_strdup_printf ("{\"end_date\":\"%s\",\"reason\":\"Back from leave\"}",
                                             back);
-  g_autoptr(JsonObject) loa = call (fx, "POST", JUAN "loa/", registrar, body, 201);
+  g_autoptr(JsonObject) loa = hub_call_object (fx, "POST", JUAN "loa/", registrar, body, 201);
   g_autoptr(JsonObject) juan = NULL;
   g_autoptr(JsonObject) closed = NULL;
   g_autofree char *path = NULL;
 
   g_assert_cmpstr (json_object_get_string_member (loa, "status"), ==, "LOA");
-  juan = call (fx, "GET", JUAN, registrar, NULL, 200);
+  juan = hub_call_object (fx, "GET", JUAN, registrar, NULL, 200);
   g_assert_cmpstr (json_object_get_string_member (juan, "effective_status"), ==, "LOA");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (juan, "leaves")), ==, 1);
-  call_error (fx, "POST", JUAN "loa/", registrar, body, 400, "loa_overlap");
-  call_error (fx, "POST", JUAN "loa/", registrar, "{\"start_date\":\"2026-01-01\"}", 400,
+  hub_call_error (fx, "POST", JUAN "loa/", registrar, body, 400, "loa_overlap");
+  hub_call_error (fx, "POST", JUAN "loa/", registrar, "{\"start_date\":\"2026-01-01\"}", 400,
               "reason_required");
 
   path = g_strdup_printf (JUAN "loa/%s/", json_object_get_string_member (loa, "loa_id"));
-  closed = call (fx, "PATCH", path, registrar, close, 200);
+  closed = hub_call_object (fx, "PATCH", path, registrar, close, 200);
   g_assert_cmpint (json_object_get_int_member (closed, "days"), ==, 30);
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM loa WHERE end_date IS NOT NULL"),
                    ==, 1);
-  call_error (fx, "PATCH", path, registrar, close, 400, "loa_closed");
-  call_error (fx, "PATCH", JUAN "loa/00000000-0000-4000-8000-00000000abcd/", registrar, close,
+  hub_call_error (fx, "PATCH", path, registrar, close, 400, "loa_closed");
+  hub_call_error (fx, "PATCH", JUAN "loa/00000000-0000-4000-8000-00000000abcd/", registrar, close,
               404, "unknown_loa");
-  call_error (fx, "PATCH", JUAN "loa/not-a-uuid/", registrar, close, 404, "unknown_loa");
+  hub_call_error (fx, "PATCH", JUAN "loa/not-a-uuid/", registrar, close, 404, "unknown_loa");
 }
 
 /* ---- Subjects ------------------------------------------------------------ */
@@ -392,7 +347,7 @@ test_enroll_month1 (HubFixture    *fx,
   g_autofree char *registrar = hub_login_as (fx, "registrar1");
   g_autoptr(JsonObject) take = NULL;
 
-  call_error (fx, "POST", FIRST "subjects/", registrar,
+  hub_call_error (fx, "POST", FIRST "subjects/", registrar,
               "{\"subject\":\"CS101\",\"section\":\"CS101-A\"}", 400, "month1_unpaid");
   g_assert_cmpint (takes (fx), ==, 0);
   pay_month1 (fx);
@@ -400,13 +355,13 @@ test_enroll_month1 (HubFixture    *fx,
   g_assert_cmpint (json_object_get_int_member (take, "total_units"), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (take, "section"), ==, "CS101-A");
   g_assert_cmpint (takes (fx), ==, 1);
-  call_error (fx, "POST", FIRST "subjects/", registrar, "{\"subject\":\"CS101\"}", 400,
+  hub_call_error (fx, "POST", FIRST "subjects/", registrar, "{\"subject\":\"CS101\"}", 400,
               "already_enrolled");
-  call_error (fx, "POST", FIRST "subjects/", registrar, "{\"subject\":\"NOPE1\"}", 400,
+  hub_call_error (fx, "POST", FIRST "subjects/", registrar, "{\"subject\":\"NOPE1\"}", 400,
               "unknown_subject");
-  call_error (fx, "POST", JUAN "enrollments/2098-FIRST/subjects/", registrar,
+  hub_call_error (fx, "POST", JUAN "enrollments/2098-FIRST/subjects/", registrar,
               "{\"subject\":\"CS102\"}", 404, "unknown_semester");
-  call_error (fx, "POST", JUAN "enrollments/2099-FIRST/subjects/", registrar,
+  hub_call_error (fx, "POST", JUAN "enrollments/2099-FIRST/subjects/", registrar,
               "{\"subject\":\"CS102\"}", 400, "no_enrollment");
 }
 
@@ -447,16 +402,16 @@ test_enroll_schedule_override (HubFixture    *fx,
 
   pay_month1 (fx);
   first = enroll (fx, registrar, "CS101", "CS101-A");
-  call_error (fx, "POST", FIRST "subjects/", registrar,
+  hub_call_error (fx, "POST", FIRST "subjects/", registrar,
               "{\"subject\":\"CS102\",\"section\":\"CS102-B\"}", 400, "schedule_conflict");
-  call_error (fx, "POST", FIRST "subjects/", registrar,
+  hub_call_error (fx, "POST", FIRST "subjects/", registrar,
               "{\"subject\":\"CS102\",\"section\":\"CS102-B\","
               "\"override_schedule_conflict\":true}", 400, "reason_required");
-  call_error (fx, "POST", FIRST "subjects/", registrar,
+  hub_call_error (fx, "POST", FIRST "subjects/", registrar,
               "{\"subject\":\"CS102\",\"section\":\"CS102-B\","
               "\"override_schedule_conflict\":\"yes\",\"reason\":\"x\"}", 400, "invalid_args");
   g_assert_cmpint (takes (fx), ==, 1);
-  forced = call (fx, "POST", FIRST "subjects/", registrar,
+  forced = hub_call_object (fx, "POST", FIRST "subjects/", registrar,
                  "{\"subject\":\"CS102\",\"section\":\"CS102-B\","
                  "\"override_schedule_conflict\":true,\"reason\":\"Dean approved\"}", 201);
   g_assert_true (json_object_get_boolean_member (forced, "schedule_override_applied"));
@@ -475,18 +430,18 @@ test_drop (HubFixture    *fx,
 
   pay_month1 (fx);
   take = enroll (fx, registrar, "CS101", "CS101-A");
-  dropped = call (fx, "POST", FIRST "subjects/CS101/drop/", registrar,
+  dropped = hub_call_object (fx, "POST", FIRST "subjects/CS101/drop/", registrar,
                   "{\"reason\":\"Schedule change\"}", 200);
   g_assert_cmpint (json_object_get_int_member (dropped, "units_removed"), ==, 3);
   g_assert_cmpint (json_object_get_int_member (dropped, "total_units"), ==, 0);
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM take WHERE status = 'DROPPED'"
                                       " AND drop_reason = 'Schedule change'"), ==, 1);
-  call_error (fx, "POST", FIRST "subjects/CS101/drop/", registrar, "{}", 400, "already_dropped");
-  call_error (fx, "POST", FIRST "subjects/CS102/drop/", registrar, "{}", 400, "not_enrolled");
-  call_error (fx, "POST", FIRST "subjects/NOPE1/drop/", registrar, "{}", 404, "unknown_subject");
-  call_error (fx, "POST", JUAN "enrollments/2098-FIRST/subjects/CS101/drop/", registrar, "{}",
+  hub_call_error (fx, "POST", FIRST "subjects/CS101/drop/", registrar, "{}", 400, "already_dropped");
+  hub_call_error (fx, "POST", FIRST "subjects/CS102/drop/", registrar, "{}", 400, "not_enrolled");
+  hub_call_error (fx, "POST", FIRST "subjects/NOPE1/drop/", registrar, "{}", 404, "unknown_subject");
+  hub_call_error (fx, "POST", JUAN "enrollments/2098-FIRST/subjects/CS101/drop/", registrar, "{}",
               404, "unknown_semester");
-  call_error (fx, "POST", FIRST "subjects/CS101/drop/", registrar, "{\"why\":\"x\"}", 400,
+  hub_call_error (fx, "POST", FIRST "subjects/CS101/drop/", registrar, "{\"why\":\"x\"}", 400,
               "invalid_args");
 }
 
@@ -506,27 +461,27 @@ test_grades (HubFixture    *fx,
 
   pay_month1 (fx);
   take = enroll (fx, registrar, "CS101", "CS101-A");
-  call_error (fx, "PUT", FIRST "subjects/CS101/grade/", registrar, "{\"grade\":\"9.99\"}", 400,
+  hub_call_error (fx, "PUT", FIRST "subjects/CS101/grade/", registrar, "{\"grade\":\"9.99\"}", 400,
               "invalid_grade");
-  call_error (fx, "PUT", FIRST "subjects/CS101/grade/", registrar, "{\"grade\":1.75}", 400,
+  hub_call_error (fx, "PUT", FIRST "subjects/CS101/grade/", registrar, "{\"grade\":1.75}", 400,
               "invalid_args");
-  submitted = call (fx, "PUT", FIRST "subjects/CS101/grade/", registrar,
+  submitted = hub_call_object (fx, "PUT", FIRST "subjects/CS101/grade/", registrar,
                     "{\"grade\":\"1.75\",\"comments\":\"Good work\"}", 200);
   g_assert_cmpstr (json_object_get_string_member (submitted, "grade_status"), ==, "SUBMITTED");
-  call_error (fx, "PUT", FIRST "subjects/CS102/grade/", registrar, "{\"grade\":\"1.75\"}", 400,
+  hub_call_error (fx, "PUT", FIRST "subjects/CS102/grade/", registrar, "{\"grade\":\"1.75\"}", 400,
               "not_enrolled");
 
-  call_error (fx, "POST", R "grades/finalize/", registrar, "{\"semester\":\"2025-FIRST\","
+  hub_call_error (fx, "POST", R "grades/finalize/", registrar, "{\"semester\":\"2025-FIRST\","
               "\"section\":\"NOPE-A\"}", 400, "unknown_section");
-  finalized = call (fx, "POST", R "grades/finalize/", head,
+  finalized = hub_call_object (fx, "POST", R "grades/finalize/", head,
                     "{\"semester\":\"2025-FIRST\",\"section\":\"CS101-A\"}", 200);
   g_assert_cmpint (json_object_get_int_member (finalized, "finalized_count"), ==, 1);
-  call_error (fx, "PUT", FIRST "subjects/CS101/grade/", registrar, "{\"grade\":\"2.00\"}", 400,
+  hub_call_error (fx, "PUT", FIRST "subjects/CS101/grade/", registrar, "{\"grade\":\"2.00\"}", 400,
               "grade_finalized");
 
-  call_error (fx, "POST", FIRST "subjects/CS101/grade/override/", registrar,
+  hub_call_error (fx, "POST", FIRST "subjects/CS101/grade/override/", registrar,
               "{\"grade\":\"2.00\"}", 400, "reason_required");
-  overridden = call (fx, "POST", FIRST "subjects/CS101/grade/override/", registrar,
+  overridden = hub_call_object (fx, "POST", FIRST "subjects/CS101/grade/override/", registrar,
                      "{\"grade\":\"2.00\",\"reason\":\"Recomputed class standing\"}", 200);
   g_assert_cmpstr (json_object_get_string_member (overridden, "previous"), ==, "1.75");
   g_assert_cmpstr (json_object_get_string_member (overridden, "gpa"), ==, "2.00");
@@ -534,9 +489,9 @@ test_grades (HubFixture    *fx,
                                       " AND status = 'PASSED' AND grade_status = 'FINALIZED'"),
                    ==, 1);
 
-  transcript = call (fx, "GET", JUAN "transcript/", registrar, NULL, 200);
+  transcript = hub_call_object (fx, "GET", JUAN "transcript/", registrar, NULL, 200);
   g_assert_cmpstr (json_object_get_string_member (transcript, "student"), ==, "2025-00001");
-  call_error (fx, "GET", R "students/2025-99999/transcript/", registrar, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", R "students/2025-99999/transcript/", registrar, NULL, 404, "not_found");
 }
 
 static void
@@ -548,13 +503,13 @@ test_grades_forbidden (HubFixture    *fx,
   g_autofree char *admit = hub_login_as (fx, "admit1");
   gint64 ops = hub_db_scalar (fx, "SELECT count(*) FROM applied_op");
 
-  call_error (fx, "PUT", FIRST "subjects/CS101/grade/", cashier, "{\"grade\":\"1.00\"}", 403,
+  hub_call_error (fx, "PUT", FIRST "subjects/CS101/grade/", cashier, "{\"grade\":\"1.00\"}", 403,
               "forbidden");
-  call_error (fx, "PUT", FIRST "subjects/CS101/grade/", prof, "{\"grade\":\"1.00\"}", 403,
+  hub_call_error (fx, "PUT", FIRST "subjects/CS101/grade/", prof, "{\"grade\":\"1.00\"}", 403,
               "forbidden");
-  call_error (fx, "POST", R "grades/finalize/", admit, "{\"semester\":\"2025-FIRST\"}", 403,
+  hub_call_error (fx, "POST", R "grades/finalize/", admit, "{\"semester\":\"2025-FIRST\"}", 403,
               "forbidden");
-  call_error (fx, "POST", FIRST "subjects/", cashier, "{\"subject\":\"CS101\"}", 403,
+  hub_call_error (fx, "POST", FIRST "subjects/", cashier, "{\"subject\":\"CS101\"}", 403,
               "forbidden");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM applied_op"), ==, ops);
 }
@@ -572,23 +527,23 @@ test_promissory (HubFixture    *fx,
   g_autoptr(JsonObject) made = NULL;
   g_autoptr(JsonObject) note = NULL;
 
-  made = call (fx, "POST", JUAN "enrollments/", registrar,
+  made = hub_call_object (fx, "POST", JUAN "enrollments/", registrar,
                "{\"semester\":\"2099-FIRST\",\"monthly_commitment\":\"8000.00\"}", 201);
-  note = call (fx, "POST", JUAN "enrollments/2099-FIRST/permits/PRELIM/promissory/", registrar,
+  note = hub_call_object (fx, "POST", JUAN "enrollments/2099-FIRST/permits/PRELIM/promissory/", registrar,
                body, 201);
   g_assert_true (g_str_has_prefix (json_object_get_string_member (note, "code"), "EXP-"));
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM permit WHERE status = 'UNLOCKED'"
                                       " AND unlocked_by = 'PROMISSORY'"), ==, 1);
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM promissory_note"), ==, 1);
-  call_error (fx, "POST", JUAN "enrollments/2099-FIRST/permits/PRELIM/promissory/", registrar,
+  hub_call_error (fx, "POST", JUAN "enrollments/2099-FIRST/permits/PRELIM/promissory/", registrar,
               body, 400, "permit_already_unlocked");
-  call_error (fx, "POST", JUAN "enrollments/2099-FIRST/permits/MIDTERM/promissory/", registrar,
+  hub_call_error (fx, "POST", JUAN "enrollments/2099-FIRST/permits/MIDTERM/promissory/", registrar,
               "{\"promised_date\":\"2030-01-01\"}", 400, "reason_required");
-  call_error (fx, "POST", JUAN "enrollments/2099-FIRST/permits/BOGUS/promissory/", registrar,
+  hub_call_error (fx, "POST", JUAN "enrollments/2099-FIRST/permits/BOGUS/promissory/", registrar,
               body, 404, "not_found");
-  call_error (fx, "POST", JUAN "enrollments/2098-FIRST/permits/PRELIM/promissory/", registrar,
+  hub_call_error (fx, "POST", JUAN "enrollments/2098-FIRST/permits/PRELIM/promissory/", registrar,
               body, 404, "unknown_semester");
-  call_error (fx, "POST", FIRST "permits/PRELIM/promissory/", registrar, body, 400,
+  hub_call_error (fx, "POST", FIRST "permits/PRELIM/promissory/", registrar, body, 400,
               "semester_ended");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM promissory_note"), ==, 1);
 }
@@ -608,26 +563,26 @@ test_payments_and_unassigned (HubFixture    *fx,
   JsonObject *row;
 
   pay_month1 (fx);
-  money = call (fx, "GET", JUAN "payments/", registrar, NULL, 200);
+  money = hub_call_object (fx, "GET", JUAN "payments/", registrar, NULL, 200);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (money, "payments")), ==,
                     1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
                      json_object_get_array_member (money, "enrollments"), 0), "balance"), ==,
                    "50000.00");
 
-  made = call (fx, "POST", R "students/", registrar,
+  made = hub_call_object (fx, "POST", R "students/", registrar,
                "{\"first_name\":\"Lea\",\"last_name\":\"Salonga\",\"program\":\"BSCS\"}", 201);
-  paid = call (fx, "POST", PAY, cashier, "{\"student_id\":\"2025-00002\",\"amount\":\"500.00\","
+  paid = hub_call_object (fx, "POST", PAY, cashier, "{\"student_id\":\"2025-00002\",\"amount\":\"500.00\","
                "\"method\":\"CASH\"}", 201);
   g_assert_true (json_object_get_boolean_member (paid, "unassigned"));
-  list = call (fx, "GET", R "unassigned_payments/", registrar, NULL, 200);
+  list = hub_call_object (fx, "GET", R "unassigned_payments/", registrar, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (list, "count"), ==, 1);
   row = json_array_get_object_element (json_object_get_array_member (list, "results"), 0);
   g_assert_cmpstr (json_object_get_string_member (row, "student"), ==, "2025-00002");
   g_assert_cmpstr (json_object_get_string_member (row, "amount"), ==, "500.00");
   g_assert_cmpstr (json_object_get_string_member (row, "unassigned_credit"), ==, "500.00");
-  call_error (fx, "GET", R "unassigned_payments/", cashier, NULL, 403, "forbidden");
-  call_error (fx, "GET", R "students/2025-99999/payments/", registrar, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", R "unassigned_payments/", cashier, NULL, 403, "forbidden");
+  hub_call_error (fx, "GET", R "students/2025-99999/payments/", registrar, NULL, 404, "not_found");
 }
 
 static void
@@ -635,7 +590,7 @@ test_audit (HubFixture    *fx,
             gconstpointer  data)
 {
   g_autofree char *registrar = hub_login_as (fx, "registrar1");
-  g_autoptr(JsonObject) before = call (fx, "GET", JUAN "audit/", registrar, NULL, 200);
+  g_autoptr(JsonObject) before = hub_call_object (fx, "GET", JUAN "audit/", registrar, NULL, 200);
   g_autoptr(JsonObject) after = NULL;
   g_autoptr(JsonObject) other = NULL;
   g_autoptr(JsonObject) take = NULL;
@@ -647,7 +602,7 @@ test_audit (HubFixture    *fx,
   g_assert_cmpint (n, ==, 3);
   pay_month1 (fx);
   take = enroll (fx, registrar, "CS101", "CS101-A");
-  after = call (fx, "GET", JUAN "audit/", registrar, NULL, 200);
+  after = hub_call_object (fx, "GET", JUAN "audit/", registrar, NULL, 200);
   /* + PAYMENT_RECORDED, PERMIT_UNLOCKED, SUBJECT_ENROLLED. */
   g_assert_cmpint (json_object_get_int_member (after, "count"), ==, n + 3);
   newest = json_array_get_object_element (json_object_get_array_member (after, "results"), 0);
@@ -655,13 +610,13 @@ test_audit (HubFixture    *fx,
   g_assert_cmpstr (json_object_get_string_member (newest, "actor"), ==, "registrar1");
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (newest, "after")));
 
-  other = call (fx, "POST", R "students/", registrar,
+  other = hub_call_object (fx, "POST", R "students/", registrar,
                 "{\"first_name\":\"Lea\",\"last_name\":\"Salonga\",\"program\":\"BSCS\"}", 201);
   g_clear_pointer (&after, json_object_unref);
-  after = call (fx, "GET", JUAN "audit/", registrar, NULL, 200);
+  after = hub_call_object (fx, "GET", JUAN "audit/", registrar, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (after, "count"), ==, n + 3);
-  call_error (fx, "GET", JUAN "audit/?page=2", registrar, NULL, 404, "not_found");
-  call_error (fx, "GET", R "students/2025-99999/audit/", registrar, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", JUAN "audit/?page=2", registrar, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", R "students/2025-99999/audit/", registrar, NULL, 404, "not_found");
 }
 
 static void
@@ -678,17 +633,17 @@ test_inc (HubFixture    *fx,
   g_autoptr(JsonArray) later = NULL;
   JsonObject *row;
 
-  none = call_array (fx, R "inc/", registrar);
+  none = hub_call_array (fx, R "inc/", registrar);
   g_assert_cmpuint (json_array_get_length (none), ==, 0);
   pay_month1 (fx);
   take = enroll (fx, registrar, "CS101", "CS101-A");
-  submitted = call (fx, "PUT", FIRST "subjects/CS101/grade/", registrar, "{\"grade\":\"INC\"}",
+  submitted = hub_call_object (fx, "PUT", FIRST "subjects/CS101/grade/", registrar, "{\"grade\":\"INC\"}",
                     200);
-  finalized = call (fx, "POST", R "grades/finalize/", registrar, "{\"semester\":\"2025-FIRST\"}",
+  finalized = hub_call_object (fx, "POST", R "grades/finalize/", registrar, "{\"semester\":\"2025-FIRST\"}",
                     200);
   g_assert_cmpint (json_object_get_int_member (finalized, "inc_started"), ==, 1);
 
-  all = call_array (fx, R "inc/", registrar);
+  all = hub_call_array (fx, R "inc/", registrar);
   g_assert_cmpuint (json_array_get_length (all), ==, 1);
   row = json_array_get_object_element (all, 0);
   g_assert_cmpstr (json_object_get_string_member (row, "subject"), ==, "CS101");
@@ -696,12 +651,12 @@ test_inc (HubFixture    *fx,
   g_assert_cmpint (json_object_get_int_member (row, "expiry_days"), ==, 180);
   g_assert_cmpint (json_object_get_int_member (row, "days_left"), ==, 180);
   g_assert_false (json_object_get_boolean_member (row, "expired"));
-  soon = call_array (fx, R "inc/?within_days=30", registrar);
+  soon = hub_call_array (fx, R "inc/?within_days=30", registrar);
   g_assert_cmpuint (json_array_get_length (soon), ==, 0);
-  later = call_array (fx, R "inc/?within_days=180", registrar);
+  later = hub_call_array (fx, R "inc/?within_days=180", registrar);
   g_assert_cmpuint (json_array_get_length (later), ==, 1);
-  call_error (fx, "GET", R "inc/?within_days=soon", registrar, NULL, 400, "invalid_args");
-  call_error (fx, "GET", R "inc/?within_days=-1", registrar, NULL, 400, "invalid_args");
+  hub_call_error (fx, "GET", R "inc/?within_days=soon", registrar, NULL, 400, "invalid_args");
+  hub_call_error (fx, "GET", R "inc/?within_days=-1", registrar, NULL, 400, "invalid_args");
 }
 
 static void
@@ -717,7 +672,7 @@ test_roster (HubFixture    *fx,
 
   pay_month1 (fx);
   take = enroll (fx, registrar, "CS101", "CS101-A");
-  roster = call (fx, "GET", R "sections/2025-FIRST/CS101-A/roster/", registrar, NULL, 200);
+  roster = hub_call_object (fx, "GET", R "sections/2025-FIRST/CS101-A/roster/", registrar, NULL, 200);
   g_assert_cmpstr (json_object_get_string_member (roster, "subject"), ==, "CS101");
   g_assert_cmpstr (json_object_get_string_member (roster, "professor"), ==, "prof1");
   g_assert_cmpint (json_object_get_int_member (roster, "taken"), ==, 1);
@@ -725,11 +680,11 @@ test_roster (HubFixture    *fx,
   g_assert_cmpstr (json_object_get_string_member (row, "student"), ==, "2025-00001");
   g_assert_cmpstr (json_object_get_string_member (row, "status"), ==, "ENROLLED");
   g_assert_true (json_object_get_null_member (row, "grade"));
-  empty = call (fx, "GET", R "sections/2025-FIRST/CS102-A/roster/", registrar, NULL, 200);
+  empty = hub_call_object (fx, "GET", R "sections/2025-FIRST/CS102-A/roster/", registrar, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (empty, "taken"), ==, 0);
-  call_error (fx, "GET", R "sections/2025-FIRST/NOPE-A/roster/", registrar, NULL, 404,
+  hub_call_error (fx, "GET", R "sections/2025-FIRST/NOPE-A/roster/", registrar, NULL, 404,
               "not_found");
-  call_error (fx, "GET", R "sections/2025-FIRST/CS101-A/roster/", prof, NULL, 403, "forbidden");
+  hub_call_error (fx, "GET", R "sections/2025-FIRST/CS101-A/roster/", prof, NULL, 403, "forbidden");
 }
 
 /* Bodies the route refuses before any op: nothing reaches the journal. */
@@ -757,7 +712,7 @@ test_bad_bodies (HubFixture    *fx,
   gint64 ops = hub_db_scalar (fx, "SELECT count(*) FROM applied_op");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    call_error (fx, cases[i].method, cases[i].path, registrar, cases[i].body, 400,
+    hub_call_error (fx, cases[i].method, cases[i].path, registrar, cases[i].body, 400,
                 "invalid_args");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM applied_op"), ==, ops);
 }

@@ -61,37 +61,6 @@ staff_setup (HubFixture    *fx,
   hub_fixture_setup_with (fx, data, prepare_staff);
 }
 
-/* Calls and asserts the status; returns the body as an object. */
-static JsonObject *
-call_ok (HubFixture *fx,
-         const char *method,
-         const char *path,
-         const char *token,
-         const char *body,
-         guint       status)
-{
-  g_auto(HubReply) r = hub_call (fx, method, path, token, body);
-
-  if (r.status != status)
-    g_printerr ("%s %s: %u %s\n", method, path, r.status, r.body);
-  g_assert_cmpuint (r.status, ==, status);
-  return hub_reply_object (&r);
-}
-
-static void
-call_error (HubFixture *fx,
-            const char *method,
-            const char *path,
-            const char *token,
-            const char *body,
-            guint       status,
-            const char *code)
-{
-  g_auto(HubReply) r = hub_call (fx, method, path, token, body);
-
-  hub_assert_error (&r, status, code);
-}
-
 static const char *
 string_at (JsonObject *object,
            const char *array,
@@ -112,10 +81,10 @@ test_professor_sections (HubFixture    *fx,
 {
   g_autofree char *prof1 = hub_login_as (fx, "prof1");
   g_autofree char *prof2 = hub_login (fx, "prof2", "prof2-pass");
-  g_autoptr(JsonObject) all = call_ok (fx, "GET", PROF, prof1, NULL, 200);
-  g_autoptr(JsonObject) one = call_ok (fx, "GET", PROF "?semester=2025-FIRST", prof1, NULL, 200);
-  g_autoptr(JsonObject) none = call_ok (fx, "GET", PROF "?semester=2030-FIRST", prof1, NULL, 200);
-  g_autoptr(JsonObject) other = call_ok (fx, "GET", PROF, prof2, NULL, 200);
+  g_autoptr(JsonObject) all = hub_call_object (fx, "GET", PROF, prof1, NULL, 200);
+  g_autoptr(JsonObject) one = hub_call_object (fx, "GET", PROF "?semester=2025-FIRST", prof1, NULL, 200);
+  g_autoptr(JsonObject) none = hub_call_object (fx, "GET", PROF "?semester=2030-FIRST", prof1, NULL, 200);
+  g_autoptr(JsonObject) other = hub_call_object (fx, "GET", PROF, prof2, NULL, 200);
   JsonObject *first;
 
   g_assert_cmpint (json_object_get_int_member (all, "count"), ==, 4);
@@ -145,9 +114,9 @@ test_professor_roles (HubFixture    *fx,
     {
       g_autofree char *token = hub_login_as (fx, users[i]);
 
-      call_error (fx, "GET", PROF, token, NULL, 403, "forbidden");
-      call_error (fx, "GET", PROF "2025-FIRST/CS101-A/roster/", token, NULL, 403, "forbidden");
-      call_error (fx, "PUT", PROF "2025-FIRST/CS101-A/grades/" STUDENT "/", token,
+      hub_call_error (fx, "GET", PROF, token, NULL, 403, "forbidden");
+      hub_call_error (fx, "GET", PROF "2025-FIRST/CS101-A/roster/", token, NULL, 403, "forbidden");
+      hub_call_error (fx, "PUT", PROF "2025-FIRST/CS101-A/grades/" STUDENT "/", token,
                   "{\"grade\":\"1.75\"}", 403, "forbidden");
     }
 }
@@ -157,9 +126,9 @@ test_professor_roster (HubFixture    *fx,
                        gconstpointer  data)
 {
   g_autofree char *prof1 = hub_login_as (fx, "prof1");
-  g_autoptr(JsonObject) roster = call_ok (fx, "GET", PROF "2025-FIRST/CS101-A/roster/", prof1,
+  g_autoptr(JsonObject) roster = hub_call_object (fx, "GET", PROF "2025-FIRST/CS101-A/roster/", prof1,
                                           NULL, 200);
-  g_autoptr(JsonObject) empty = call_ok (fx, "GET", PROF "2025-FIRST/CS103-A/roster/", prof1,
+  g_autoptr(JsonObject) empty = hub_call_object (fx, "GET", PROF "2025-FIRST/CS103-A/roster/", prof1,
                                          NULL, 200);
   JsonObject *row;
 
@@ -177,9 +146,9 @@ test_professor_roster (HubFixture    *fx,
                     ==, 0);
 
   /* Another professor's section, and sections that do not exist. */
-  call_error (fx, "GET", PROF "2025-FIRST/CS102-B/roster/", prof1, NULL, 403, "forbidden");
-  call_error (fx, "GET", PROF "2025-FIRST/NOPE/roster/", prof1, NULL, 404, "not_found");
-  call_error (fx, "GET", PROF "2030-FIRST/CS101-A/roster/", prof1, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", PROF "2025-FIRST/CS102-B/roster/", prof1, NULL, 403, "forbidden");
+  hub_call_error (fx, "GET", PROF "2025-FIRST/NOPE/roster/", prof1, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", PROF "2030-FIRST/CS101-A/roster/", prof1, NULL, 404, "not_found");
 }
 
 static void
@@ -191,7 +160,7 @@ test_professor_grade (HubFixture    *fx,
   g_autoptr(JsonObject) second = NULL;
   g_autoptr(JsonObject) roster = NULL;
 
-  first = call_ok (fx, "PUT", PROF "2025-FIRST/CS101-A/grades/" STUDENT "/", prof1,
+  first = hub_call_object (fx, "PUT", PROF "2025-FIRST/CS101-A/grades/" STUDENT "/", prof1,
                    "{\"grade\":\"1.75\",\"comments\":\"Good work\"}", 200);
   g_assert_cmpstr (json_object_get_string_member (first, "grade"), ==, "1.75");
   g_assert_cmpstr (json_object_get_string_member (first, "subject"), ==, "CS101");
@@ -204,10 +173,10 @@ test_professor_grade (HubFixture    *fx,
                                       "'GRADE_SUBMITTED' AND actor = 'prof1'"), ==, 1);
 
   /* Until finalization the professor may change it. */
-  second = call_ok (fx, "PUT", PROF "2025-FIRST/CS101-A/grades/" STUDENT "/", prof1,
+  second = hub_call_object (fx, "PUT", PROF "2025-FIRST/CS101-A/grades/" STUDENT "/", prof1,
                     "{\"grade\":\"2.00\"}", 200);
   g_assert_cmpstr (json_object_get_string_member (second, "previous"), ==, "1.75");
-  roster = call_ok (fx, "GET", PROF "2025-FIRST/CS101-A/roster/", prof1, NULL, 200);
+  roster = hub_call_object (fx, "GET", PROF "2025-FIRST/CS101-A/roster/", prof1, NULL, 200);
   g_assert_cmpstr (string_at (roster, "students", 0, "grade"), ==, "2.00");
 }
 
@@ -218,20 +187,20 @@ test_professor_grade_errors (HubFixture    *fx,
   g_autofree char *prof1 = hub_login_as (fx, "prof1");
   const char *path = PROF "2025-FIRST/CS101-A/grades/" STUDENT "/";
 
-  call_error (fx, "PUT", path, prof1, "{\"grade\":\"1.75\",\"extra\":1}", 400, "invalid_args");
-  call_error (fx, "PUT", path, prof1, "{\"grade\":1.75}", 400, "invalid_args");
-  call_error (fx, "PUT", path, prof1, "{}", 400, "invalid_args");
-  call_error (fx, "PUT", path, prof1, "{\"grade\":\"1.70\"}", 400, "invalid_grade");
-  call_error (fx, "PUT", path, prof1, "{\"grade\":\"1.75\",\"comments\":[]}", 400,
+  hub_call_error (fx, "PUT", path, prof1, "{\"grade\":\"1.75\",\"extra\":1}", 400, "invalid_args");
+  hub_call_error (fx, "PUT", path, prof1, "{\"grade\":1.75}", 400, "invalid_args");
+  hub_call_error (fx, "PUT", path, prof1, "{}", 400, "invalid_args");
+  hub_call_error (fx, "PUT", path, prof1, "{\"grade\":\"1.70\"}", 400, "invalid_grade");
+  hub_call_error (fx, "PUT", path, prof1, "{\"grade\":\"1.75\",\"comments\":[]}", 400,
               "invalid_args");
   /* prof2's section; a section the student is not in; no such section or student. */
-  call_error (fx, "PUT", PROF "2025-FIRST/CS102-B/grades/" STUDENT "/", prof1,
+  hub_call_error (fx, "PUT", PROF "2025-FIRST/CS102-B/grades/" STUDENT "/", prof1,
               "{\"grade\":\"1.75\"}", 403, "forbidden");
-  call_error (fx, "PUT", PROF "2025-FIRST/CS103-A/grades/" STUDENT "/", prof1,
+  hub_call_error (fx, "PUT", PROF "2025-FIRST/CS103-A/grades/" STUDENT "/", prof1,
               "{\"grade\":\"1.75\"}", 404, "not_found");
-  call_error (fx, "PUT", PROF "2025-FIRST/NOPE/grades/" STUDENT "/", prof1,
+  hub_call_error (fx, "PUT", PROF "2025-FIRST/NOPE/grades/" STUDENT "/", prof1,
               "{\"grade\":\"1.75\"}", 404, "not_found");
-  call_error (fx, "PUT", PROF "2025-FIRST/CS101-A/grades/2025-99999/", prof1,
+  hub_call_error (fx, "PUT", PROF "2025-FIRST/CS101-A/grades/2025-99999/", prof1,
               "{\"grade\":\"1.75\"}", 404, "not_found");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM take WHERE grade IS NOT NULL"), ==, 0);
 }
@@ -243,11 +212,11 @@ test_catalog_get (HubFixture    *fx,
                   gconstpointer  data)
 {
   g_autofree char *student = hub_login_as (fx, STUDENT);
-  g_autoptr(JsonObject) program = call_ok (fx, "GET", CAT "programs/BSCS/", student, NULL, 200);
-  g_autoptr(JsonObject) subject = call_ok (fx, "GET", CAT "subjects/CS201/", student, NULL, 200);
-  g_autoptr(JsonObject) semester = call_ok (fx, "GET", CAT "semesters/2025-FIRST/", student, NULL,
+  g_autoptr(JsonObject) program = hub_call_object (fx, "GET", CAT "programs/BSCS/", student, NULL, 200);
+  g_autoptr(JsonObject) subject = hub_call_object (fx, "GET", CAT "subjects/CS201/", student, NULL, 200);
+  g_autoptr(JsonObject) semester = hub_call_object (fx, "GET", CAT "semesters/2025-FIRST/", student, NULL,
                                             200);
-  g_autoptr(JsonObject) section = call_ok (fx, "GET", CAT "semesters/2025-FIRST/sections/CS102-B/",
+  g_autoptr(JsonObject) section = hub_call_object (fx, "GET", CAT "semesters/2025-FIRST/sections/CS102-B/",
                                            student, NULL, 200);
   JsonArray *prerequisites = json_object_get_array_member (subject, "prerequisites");
 
@@ -267,12 +236,12 @@ test_catalog_get (HubFixture    *fx,
   g_assert_cmpstr (json_object_get_string_member (section, "room"), ==, "R201");
   g_assert_cmpstr (string_at (section, "slots", 0, "end"), ==, "14:30");
 
-  call_error (fx, "GET", CAT "programs/NOPE/", student, NULL, 404, "not_found");
-  call_error (fx, "GET", CAT "subjects/NOPE/", student, NULL, 404, "not_found");
-  call_error (fx, "GET", CAT "semesters/2030-FIRST/", student, NULL, 404, "not_found");
-  call_error (fx, "GET", CAT "semesters/2025-FIRST/sections/NOPE/", student, NULL, 404,
+  hub_call_error (fx, "GET", CAT "programs/NOPE/", student, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", CAT "subjects/NOPE/", student, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", CAT "semesters/2030-FIRST/", student, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", CAT "semesters/2025-FIRST/sections/NOPE/", student, NULL, 404,
               "not_found");
-  call_error (fx, "GET", CAT "programs/BSCS/", NULL, NULL, 401, "unauthorized");
+  hub_call_error (fx, "GET", CAT "programs/BSCS/", NULL, NULL, 401, "unauthorized");
 }
 
 /* What GET answers, PUT back unchanged, is a put that changes nothing. */
@@ -292,7 +261,7 @@ test_catalog_round_trip (HubFixture    *fx,
       g_autoptr(JsonObject) put = NULL;
 
       g_assert_cmpuint (got.status, ==, 200);
-      put = call_ok (fx, "PUT", paths[i], registrar, got.body, 200);
+      put = hub_call_object (fx, "PUT", paths[i], registrar, got.body, 200);
       g_assert_false (json_object_get_boolean_member (put, "created"));
       g_assert_cmpuint (json_array_get_length (json_object_get_array_member (put, "changed")), ==,
                         0);
@@ -312,22 +281,22 @@ test_catalog_put (HubFixture    *fx,
   g_autoptr(JsonObject) subject = NULL;
   g_autoptr(JsonObject) semester = NULL;
 
-  created = call_ok (fx, "PUT", CAT "programs/BSIT/", registrar,
+  created = hub_call_object (fx, "PUT", CAT "programs/BSIT/", registrar,
                      "{\"name\":\"BS Information Technology\",\"duration_years\":4}", 201);
   g_assert_cmpstr (json_object_get_string_member (created, "code"), ==, "BSIT");
   g_assert_true (json_object_get_boolean_member (created, "created"));
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM program WHERE code = 'BSIT'"
                                       " AND name = 'BS Information Technology'"), ==, 1);
-  changed = call_ok (fx, "PUT", CAT "programs/BSIT/", head,
+  changed = hub_call_object (fx, "PUT", CAT "programs/BSIT/", head,
                      "{\"code\":\"BSIT\",\"name\":\"Information Technology\"}", 200);
   g_assert_false (json_object_get_boolean_member (changed, "created"));
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (changed,
                                                                                "changed"), 0),
                    ==, "name");
-  subject = call_ok (fx, "PUT", CAT "subjects/IT101/", registrar,
+  subject = hub_call_object (fx, "PUT", CAT "subjects/IT101/", registrar,
                      "{\"name\":\"Intro to IT\",\"units\":3,\"program\":\"BSIT\","
                      "\"prerequisites\":[\"CS101\"]}", 201);
-  semester = call_ok (fx, "PUT", CAT "semesters/2025-SECOND/", registrar,
+  semester = hub_call_object (fx, "PUT", CAT "semesters/2025-SECOND/", registrar,
                       "{\"start_date\":\"2025-11-10\",\"end_date\":\"2026-03-31\","
                       "\"enrollment_start\":\"2025-11-01\",\"enrollment_end\":\"2025-11-20\"}",
                       201);
@@ -338,15 +307,15 @@ test_catalog_put (HubFixture    *fx,
                                       " AND target_id = 'BSIT'"), ==, 1);
 
   /* Bodies: a code that is not the URL's, unknown members, wrong types. */
-  call_error (fx, "PUT", CAT "programs/BSIT/", registrar, "{\"code\":\"BSX\",\"name\":\"X\"}",
+  hub_call_error (fx, "PUT", CAT "programs/BSIT/", registrar, "{\"code\":\"BSX\",\"name\":\"X\"}",
               400, "invalid_args");
-  call_error (fx, "PUT", CAT "programs/BSIT/", registrar, "{\"code\":5,\"name\":\"X\"}",
+  hub_call_error (fx, "PUT", CAT "programs/BSIT/", registrar, "{\"code\":5,\"name\":\"X\"}",
               400, "invalid_args");
-  call_error (fx, "PUT", CAT "programs/BSIT/", registrar, "{\"name\":\"X\",\"colour\":\"red\"}",
+  hub_call_error (fx, "PUT", CAT "programs/BSIT/", registrar, "{\"name\":\"X\",\"colour\":\"red\"}",
               400, "invalid_args");
-  call_error (fx, "PUT", CAT "programs/BSIT/", registrar,
+  hub_call_error (fx, "PUT", CAT "programs/BSIT/", registrar,
               "{\"name\":\"X\",\"duration_years\":\"4\"}", 400, "invalid_args");
-  call_error (fx, "PUT", CAT "subjects/IT102/", registrar,
+  hub_call_error (fx, "PUT", CAT "subjects/IT102/", registrar,
               "{\"name\":\"X\",\"units\":3,\"program\":\"NOPE\"}", 400, "unknown_program");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM program WHERE name = 'X'"), ==, 0);
 
@@ -355,8 +324,8 @@ test_catalog_put (HubFixture    *fx,
     g_autofree char *cashier = hub_login_as (fx, "cashier1");
     g_autofree char *prof = hub_login_as (fx, "prof1");
 
-    call_error (fx, "PUT", CAT "programs/BSIT/", cashier, "{\"name\":\"Y\"}", 403, "forbidden");
-    call_error (fx, "PUT", CAT "subjects/CS101/", prof, "{\"name\":\"Y\",\"units\":3,"
+    hub_call_error (fx, "PUT", CAT "programs/BSIT/", cashier, "{\"name\":\"Y\"}", 403, "forbidden");
+    hub_call_error (fx, "PUT", CAT "subjects/CS101/", prof, "{\"name\":\"Y\",\"units\":3,"
                 "\"program\":\"BSCS\"}", 403, "forbidden");
   }
 }
@@ -368,21 +337,21 @@ test_catalog_put_section (HubFixture    *fx,
   g_autofree char *admin = hub_login_as (fx, "admin");
   g_autoptr(JsonObject) created = NULL;
 
-  created = call_ok (fx, "PUT", CAT "semesters/2025-FIRST/sections/CS103-B/", admin,
+  created = hub_call_object (fx, "PUT", CAT "semesters/2025-FIRST/sections/CS103-B/", admin,
                      "{\"subject\":\"CS103\",\"capacity\":25,\"professor\":\"prof2\","
                      "\"slots\":[{\"day\":\"FRI\",\"start\":\"10:00\",\"end\":\"11:30\"}]}", 201);
   g_assert_cmpstr (json_object_get_string_member (created, "code"), ==, "CS103-B");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT capacity FROM section WHERE code = 'CS103-B'"), ==,
                    25);
   /* The URL's semester does not exist: 404; the body's subject: 400. */
-  call_error (fx, "PUT", CAT "semesters/2030-FIRST/sections/CS103-B/", admin,
+  hub_call_error (fx, "PUT", CAT "semesters/2030-FIRST/sections/CS103-B/", admin,
               "{\"subject\":\"CS103\",\"capacity\":25}", 404, "unknown_semester");
-  call_error (fx, "PUT", CAT "semesters/2025-FIRST/sections/CS103-C/", admin,
+  hub_call_error (fx, "PUT", CAT "semesters/2025-FIRST/sections/CS103-C/", admin,
               "{\"subject\":\"NOPE\",\"capacity\":25}", 400, "unknown_subject");
-  call_error (fx, "PUT", CAT "semesters/2025-FIRST/sections/CS103-C/", admin,
+  hub_call_error (fx, "PUT", CAT "semesters/2025-FIRST/sections/CS103-C/", admin,
               "{\"semester\":\"2025-SECOND\",\"subject\":\"CS103\",\"capacity\":25}", 400,
               "invalid_args");
-  call_error (fx, "PUT", CAT "semesters/2025-FIRST/sections/CS103-C/", admin,
+  hub_call_error (fx, "PUT", CAT "semesters/2025-FIRST/sections/CS103-C/", admin,
               "{\"subject\":\"CS103\",\"capacity\":0}", 400, "invalid_args");
 }
 
@@ -393,21 +362,21 @@ test_admin_users (HubFixture    *fx,
                   gconstpointer  data)
 {
   g_autofree char *admin = hub_login_as (fx, "admin");
-  g_autoptr(JsonObject) prof = call_ok (fx, "GET", ADM "users/prof1/", admin, NULL, 200);
+  g_autoptr(JsonObject) prof = hub_call_object (fx, "GET", ADM "users/prof1/", admin, NULL, 200);
   g_autoptr(JsonObject) created = NULL;
   g_autoptr(JsonObject) updated = NULL;
 
   g_assert_cmpstr (json_object_get_string_member (prof, "role"), ==, "PROFESSOR");
   g_assert_cmpstr (json_object_get_string_member (prof, "last_name"), ==, "Cruz");
-  call_error (fx, "GET", ADM "users/nobody/", admin, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", ADM "users/nobody/", admin, NULL, 404, "not_found");
 
-  created = call_ok (fx, "PUT", ADM "users/cashier2/", admin,
+  created = hub_call_object (fx, "PUT", ADM "users/cashier2/", admin,
                      "{\"role\":\"CASHIER\",\"first_name\":\"Rosa\",\"last_name\":\"Lopez\"}",
                      201);
   g_assert_true (json_object_get_boolean_member (created, "created"));
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM user WHERE username = 'cashier2'"
                                       " AND role = 'CASHIER' AND is_active"), ==, 1);
-  updated = call_ok (fx, "PUT", ADM "users/cashier2/", admin,
+  updated = hub_call_object (fx, "PUT", ADM "users/cashier2/", admin,
                      "{\"username\":\"cashier2\",\"role\":\"CASHIER\",\"first_name\":\"Rosa\","
                      "\"last_name\":\"Lopez\",\"is_active\":false}", 200);
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (updated,
@@ -416,16 +385,16 @@ test_admin_users (HubFixture    *fx,
   g_assert_cmpint (hub_db_scalar (fx, "SELECT is_active FROM user WHERE username = 'cashier2'"),
                    ==, 0);
 
-  call_error (fx, "PUT", ADM "users/cashier2/", admin,
+  hub_call_error (fx, "PUT", ADM "users/cashier2/", admin,
               "{\"username\":\"other\",\"role\":\"CASHIER\",\"first_name\":\"R\","
               "\"last_name\":\"L\"}", 400, "invalid_args");
-  call_error (fx, "PUT", ADM "users/cashier3/", admin,
+  hub_call_error (fx, "PUT", ADM "users/cashier3/", admin,
               "{\"role\":\"CASHIER\",\"first_name\":\"R\",\"last_name\":\"L\",\"age\":3}", 400,
               "invalid_args");
-  call_error (fx, "PUT", ADM "users/" STUDENT "/", admin,
+  hub_call_error (fx, "PUT", ADM "users/" STUDENT "/", admin,
               "{\"role\":\"CASHIER\",\"first_name\":\"R\",\"last_name\":\"L\"}", 400,
               "invalid_role");
-  call_error (fx, "PUT", ADM "users/admin/", admin,
+  hub_call_error (fx, "PUT", ADM "users/admin/", admin,
               "{\"role\":\"CASHIER\",\"first_name\":\"Ana\",\"last_name\":\"Reyes\"}", 400,
               "last_admin");
 }
@@ -441,25 +410,25 @@ test_admin_password (HubFixture    *fx,
   g_autoptr(JsonObject) sections = NULL;
   g_auto(HubReply) old_login = { 0 };
 
-  reply = call_ok (fx, "POST", ADM "users/prof1/password/", admin,
+  reply = hub_call_object (fx, "POST", ADM "users/prof1/password/", admin,
                    "{\"password\":\"correct horse battery\"}", 200);
   g_assert_true (json_object_get_boolean_member (reply, "password_set"));
   g_assert_cmpint (json_object_get_int_member (reply, "tokens_revoked"), ==, 1);
 
   /* The old token is revoked, the old password refused, the new one works. */
-  call_error (fx, "GET", PROF, old_token, NULL, 401, "unauthorized");
+  hub_call_error (fx, "GET", PROF, old_token, NULL, 401, "unauthorized");
   old_login = hub_call (fx, "POST", "/api-token-auth/", NULL,
                         "{\"username\":\"prof1\",\"password\":\"prof-pass\"}");
   hub_assert_error (&old_login, 400, "invalid_credentials");
   new_token = hub_login (fx, "prof1", "correct horse battery");
-  sections = call_ok (fx, "GET", PROF, new_token, NULL, 200);
+  sections = hub_call_object (fx, "GET", PROF, new_token, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (sections, "count"), ==, 4);
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM audit WHERE action = 'USER_UPDATED'"
                                       " AND actor = 'admin' AND target_id = 'prof1'"
                                       " AND after_json LIKE '%password_set%'"), ==, 1);
   /* The admin's own token still works. */
   g_clear_pointer (&reply, json_object_unref);
-  reply = call_ok (fx, "GET", ADM "users/prof1/", admin, NULL, 200);
+  reply = hub_call_object (fx, "GET", ADM "users/prof1/", admin, NULL, 200);
 }
 
 static void
@@ -470,17 +439,17 @@ test_admin_password_errors (HubFixture    *fx,
   g_autofree char *registrar = hub_login_as (fx, "registrar1");
   const char *path = ADM "users/prof1/password/";
 
-  call_error (fx, "POST", path, admin, "{\"password\":\"short\"}", 400, "invalid_args");
-  call_error (fx, "POST", path, admin, "{\"password\":\"aaaaaaaaaaaa\"}", 400, "invalid_args");
-  call_error (fx, "POST", path, admin, "{\"password\":\"PROF1\"}", 400, "invalid_args");
-  call_error (fx, "POST", ADM "users/prof1xyz/password/", admin, "{\"password\":\"prof1xyz\"}",
+  hub_call_error (fx, "POST", path, admin, "{\"password\":\"short\"}", 400, "invalid_args");
+  hub_call_error (fx, "POST", path, admin, "{\"password\":\"aaaaaaaaaaaa\"}", 400, "invalid_args");
+  hub_call_error (fx, "POST", path, admin, "{\"password\":\"PROF1\"}", 400, "invalid_args");
+  hub_call_error (fx, "POST", ADM "users/prof1xyz/password/", admin, "{\"password\":\"prof1xyz\"}",
               400, "invalid_args");
-  call_error (fx, "POST", path, admin, "{\"password\":12345678}", 400, "invalid_args");
-  call_error (fx, "POST", path, admin, "{\"password\":\"long enough 1\",\"user\":\"x\"}", 400,
+  hub_call_error (fx, "POST", path, admin, "{\"password\":12345678}", 400, "invalid_args");
+  hub_call_error (fx, "POST", path, admin, "{\"password\":\"long enough 1\",\"user\":\"x\"}", 400,
               "invalid_args");
-  call_error (fx, "POST", ADM "users/nobody/password/", admin,
+  hub_call_error (fx, "POST", ADM "users/nobody/password/", admin,
               "{\"password\":\"long enough 1\"}", 404, "not_found");
-  call_error (fx, "POST", path, registrar, "{\"password\":\"long enough 1\"}", 403, "forbidden");
+  hub_call_error (fx, "POST", path, registrar, "{\"password\":\"long enough 1\"}", 403, "forbidden");
   /* Nothing changed: the old password still logs in. */
   g_free (hub_login (fx, "prof1", "prof-pass"));
 }
@@ -492,36 +461,36 @@ test_admin_config (HubFixture    *fx,
                    gconstpointer  data)
 {
   g_autofree char *admin = hub_login_as (fx, "admin");
-  g_autoptr(JsonObject) before = call_ok (fx, "GET", ADM "config/max_units_per_semester/", admin,
+  g_autoptr(JsonObject) before = hub_call_object (fx, "GET", ADM "config/max_units_per_semester/", admin,
                                           NULL, 200);
   g_autoptr(JsonObject) set = NULL;
   g_autoptr(JsonObject) after = NULL;
-  g_autoptr(JsonObject) scale = call_ok (fx, "GET", ADM "config/grade_scale/", admin, NULL, 200);
+  g_autoptr(JsonObject) scale = hub_call_object (fx, "GET", ADM "config/grade_scale/", admin, NULL, 200);
 
   g_assert_cmpint (json_object_get_int_member (before, "value"), ==, 30);
   g_assert_true (json_object_get_boolean_member (before, "is_default"));
   g_assert_cmpstr (json_object_get_string_member (scale, "value"), ==, "PH");
 
-  set = call_ok (fx, "PUT", ADM "config/max_units_per_semester/", admin, "{\"value\":24}", 200);
+  set = hub_call_object (fx, "PUT", ADM "config/max_units_per_semester/", admin, "{\"value\":24}", 200);
   g_assert_cmpint (json_object_get_int_member (set, "previous"), ==, 30);
   g_assert_cmpint (json_object_get_int_member (set, "value"), ==, 24);
-  after = call_ok (fx, "GET", ADM "config/max_units_per_semester/", admin, NULL, 200);
+  after = hub_call_object (fx, "GET", ADM "config/max_units_per_semester/", admin, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (after, "value"), ==, 24);
   g_assert_false (json_object_get_boolean_member (after, "is_default"));
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM audit WHERE action ="
                                       " 'CONFIG_CHANGED' AND actor = 'admin'"), ==, 1);
 
-  call_error (fx, "GET", ADM "config/no_such_key/", admin, NULL, 404, "not_found");
-  call_error (fx, "PUT", ADM "config/no_such_key/", admin, "{\"value\":1}", 404,
+  hub_call_error (fx, "GET", ADM "config/no_such_key/", admin, NULL, 404, "not_found");
+  hub_call_error (fx, "PUT", ADM "config/no_such_key/", admin, "{\"value\":1}", 404,
               "unknown_config_key");
-  call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin, "{\"value\":99}", 400,
+  hub_call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin, "{\"value\":99}", 400,
               "invalid_config_value");
-  call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin, "{\"value\":\"20\"}", 400,
+  hub_call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin, "{\"value\":\"20\"}", 400,
               "invalid_config_value");
-  call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin, "{}", 400, "invalid_args");
-  call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin,
+  hub_call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin, "{}", 400, "invalid_args");
+  hub_call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin,
               "{\"key\":\"grade_scale\",\"value\":20}", 400, "invalid_args");
-  call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin,
+  hub_call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin,
               "{\"value\":20,\"note\":\"x\"}", 400, "invalid_args");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT value FROM config WHERE key ="
                                       " 'max_units_per_semester'"), ==, 24);
@@ -540,7 +509,7 @@ test_admin_jobs (HubFixture    *fx,
   g_autoptr(JsonObject) sweeps = NULL;
   JsonObject *newest;
 
-  run = call_ok (fx, "POST", ADM "jobs/permit-sweep/run/", admin, "{}", 200);
+  run = hub_call_object (fx, "POST", ADM "jobs/permit-sweep/run/", admin, "{}", 200);
   g_assert_cmpstr (json_object_get_string_member (run, "kind"), ==, "job.permit_sweep");
   g_assert_true (json_object_has_member (json_object_get_object_member (run, "result"),
                                          "unlocked"));
@@ -549,20 +518,20 @@ test_admin_jobs (HubFixture    *fx,
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM journal WHERE kind ="
                                       " 'job.permit_sweep' AND op_json LIKE '%\"actor\":\"admin\"%'"),
                    ==, 1);
-  one = call_ok (fx, "POST", ADM "jobs/gpa-recalc/run/", admin,
+  one = hub_call_object (fx, "POST", ADM "jobs/gpa-recalc/run/", admin,
                  "{\"student\":\"" STUDENT "\"}", 200);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (one, "result"),
                                                "checked"), ==, 1);
 
   /* A rejected job op is its error, and a failed run. */
-  call_error (fx, "POST", ADM "jobs/permit-sweep/run/", admin, "{\"student\":\"" STUDENT "\"}",
+  hub_call_error (fx, "POST", ADM "jobs/permit-sweep/run/", admin, "{\"student\":\"" STUDENT "\"}",
               400, "invalid_args");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM job_run WHERE status = 'failed'"),
                    ==, 1);
-  call_error (fx, "POST", ADM "jobs/no-such-job/run/", admin, "{}", 404, "not_found");
-  call_error (fx, "POST", ADM "jobs/archive/run/", admin, "{\"when\":1}", 400, "invalid_args");
+  hub_call_error (fx, "POST", ADM "jobs/no-such-job/run/", admin, "{}", 404, "not_found");
+  hub_call_error (fx, "POST", ADM "jobs/archive/run/", admin, "{\"when\":1}", 400, "invalid_args");
 
-  list = call_ok (fx, "GET", ADM "jobs/", admin, NULL, 200);
+  list = hub_call_object (fx, "GET", ADM "jobs/", admin, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (list, "count"), ==, 3);
   newest = json_array_get_object_element (json_object_get_array_member (list, "results"), 0);
   g_assert_cmpstr (json_object_get_string_member (newest, "status"), ==, "failed");
@@ -570,10 +539,10 @@ test_admin_jobs (HubFixture    *fx,
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (list, "jobs")), ==, 5);
   g_assert_cmpstr (string_at (list, "jobs", 0, "name"), ==, "archive");
   g_assert_nonnull (string_at (list, "jobs", 0, "schedule"));
-  sweeps = call_ok (fx, "GET", ADM "jobs/?name=gpa-recalc", admin, NULL, 200);
+  sweeps = hub_call_object (fx, "GET", ADM "jobs/?name=gpa-recalc", admin, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (sweeps, "count"), ==, 1);
   g_assert_cmpstr (string_at (sweeps, "results", 0, "status"), ==, "ok");
-  call_error (fx, "GET", ADM "jobs/?name=bogus", admin, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", ADM "jobs/?name=bogus", admin, NULL, 404, "not_found");
 }
 
 static void
@@ -581,14 +550,14 @@ test_admin_audit (HubFixture    *fx,
                   gconstpointer  data)
 {
   g_autofree char *admin = hub_login_as (fx, "admin");
-  g_autoptr(JsonObject) all = call_ok (fx, "GET", ADM "audit/", admin, NULL, 200);
-  g_autoptr(JsonObject) page2 = call_ok (fx, "GET", ADM "audit/?page=2", admin, NULL, 200);
-  g_autoptr(JsonObject) created = call_ok (fx, "GET", ADM "audit/?action=USER_CREATED&actor=admin",
+  g_autoptr(JsonObject) all = hub_call_object (fx, "GET", ADM "audit/", admin, NULL, 200);
+  g_autoptr(JsonObject) page2 = hub_call_object (fx, "GET", ADM "audit/?page=2", admin, NULL, 200);
+  g_autoptr(JsonObject) created = hub_call_object (fx, "GET", ADM "audit/?action=USER_CREATED&actor=admin",
                                            admin, NULL, 200);
-  g_autoptr(JsonObject) target = call_ok (fx, "GET", ADM "audit/?target=prof2", admin, NULL, 200);
-  g_autoptr(JsonObject) future = call_ok (fx, "GET", ADM "audit/?since=2999-01-01", admin, NULL,
+  g_autoptr(JsonObject) target = hub_call_object (fx, "GET", ADM "audit/?target=prof2", admin, NULL, 200);
+  g_autoptr(JsonObject) future = hub_call_object (fx, "GET", ADM "audit/?since=2999-01-01", admin, NULL,
                                           200);
-  g_autoptr(JsonObject) past = call_ok (fx, "GET", ADM "audit/?since=2000-01-01T00:00:00Z", admin,
+  g_autoptr(JsonObject) past = hub_call_object (fx, "GET", ADM "audit/?since=2000-01-01T00:00:00Z", admin,
                                         NULL, 200);
   gint64 total = hub_db_scalar (fx, "SELECT count(*) FROM audit");
   JsonArray *results = json_object_get_array_member (all, "results");
@@ -615,8 +584,8 @@ test_admin_audit (HubFixture    *fx,
   g_assert_cmpint (json_object_get_int_member (future, "count"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (past, "count"), ==, total);
 
-  call_error (fx, "GET", ADM "audit/?since=yesterday", admin, NULL, 400, "invalid_args");
-  call_error (fx, "GET", ADM "audit/?page=99", admin, NULL, 404, "not_found");
+  hub_call_error (fx, "GET", ADM "audit/?since=yesterday", admin, NULL, 400, "invalid_args");
+  hub_call_error (fx, "GET", ADM "audit/?page=99", admin, NULL, 404, "not_found");
 }
 
 static void
@@ -624,7 +593,7 @@ test_admin_devices (HubFixture    *fx,
                     gconstpointer  data)
 {
   g_autofree char *admin = hub_login_as (fx, "admin");
-  g_autoptr(JsonObject) devices = call_ok (fx, "GET", ADM "devices/", admin, NULL, 200);
+  g_autoptr(JsonObject) devices = hub_call_object (fx, "GET", ADM "devices/", admin, NULL, 200);
   JsonArray *results = json_object_get_array_member (devices, "results");
   gboolean seen = FALSE;
 
@@ -653,13 +622,13 @@ test_admin_roles (HubFixture    *fx,
     {
       g_autofree char *token = hub_login_as (fx, users[i]);
 
-      call_error (fx, "GET", ADM "users/prof1/", token, NULL, 403, "forbidden");
-      call_error (fx, "PUT", ADM "config/inc_warning_days/", token, "{\"value\":10}", 403,
+      hub_call_error (fx, "GET", ADM "users/prof1/", token, NULL, 403, "forbidden");
+      hub_call_error (fx, "PUT", ADM "config/inc_warning_days/", token, "{\"value\":10}", 403,
                   "forbidden");
-      call_error (fx, "POST", ADM "jobs/archive/run/", token, "{}", 403, "forbidden");
-      call_error (fx, "GET", ADM "jobs/", token, NULL, 403, "forbidden");
-      call_error (fx, "GET", ADM "audit/", token, NULL, 403, "forbidden");
-      call_error (fx, "GET", ADM "devices/", token, NULL, 403, "forbidden");
+      hub_call_error (fx, "POST", ADM "jobs/archive/run/", token, "{}", 403, "forbidden");
+      hub_call_error (fx, "GET", ADM "jobs/", token, NULL, 403, "forbidden");
+      hub_call_error (fx, "GET", ADM "audit/", token, NULL, 403, "forbidden");
+      hub_call_error (fx, "GET", ADM "devices/", token, NULL, 403, "forbidden");
     }
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM job_run"), ==, 0);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "tala-ledger-replica.h"
+#include "sync-proxy.h"
 #include "tala-sync-engine.h"
 #include "test-hub.h"
 
@@ -78,6 +79,7 @@ typedef struct
   TalaSyncClient *client;
   TalaReplica    *replica;
   char           *path;
+  char           *token;
 } Terminal;
 
 static void
@@ -86,6 +88,7 @@ terminal_clear (Terminal *t)
   g_clear_pointer (&t->replica, tala_replica_free);
   g_clear_pointer (&t->client, tala_sync_client_free);
   g_free (t->path);
+  g_free (t->token);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Terminal, terminal_clear)
@@ -106,7 +109,8 @@ terminal_new (SyncFixture *fx,
   reg = tala_sync_register (t.client, user, password, code, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (reg, "terminal"), ==, code);
-  tala_sync_client_set_token (t.client, json_object_get_string_member (reg, "device_token"));
+  t.token = g_strdup (json_object_get_string_member (reg, "device_token"));
+  tala_sync_client_set_token (t.client, t.token);
   tala_sync_bootstrap (t.client, reg, t.path, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   t.replica = tala_replica_open (t.path, &error);
@@ -564,10 +568,133 @@ test_cli (SyncFixture   *fx,
                                                            "--replica", replica, NULL }), ==, 2);
 }
 
+/* A sync waiting for the hub holds no lock: a payment recorded on another
+ * thread meanwhile is kept at once, and the next cycle sends it. */
+typedef struct
+{
+  GMutex       lock;       /* guards the fields below */
+  GCond        cond;
+  gboolean     arrived;    /* the push reached the proxy */
+  gboolean     released;   /* the test lets it go on */
+  TalaReplica *replica;
+  GMutex      *replica_lock;
+  TalaSyncClient *client;
+  gboolean     ok;
+  gboolean     done;
+  char        *message;
+} Stall;
+
+static void
+stall_push (guint    n,
+            gpointer user_data)
+{
+  Stall *st = user_data;
+
+  g_mutex_lock (&st->lock);
+  st->arrived = TRUE;
+  g_cond_broadcast (&st->cond);
+  while (n == 1 && !st->released)
+    g_cond_wait (&st->cond, &st->lock);
+  g_mutex_unlock (&st->lock);
+}
+
+static gpointer
+stall_sync_thread (gpointer user_data)
+{
+  Stall *st = user_data;
+  TalaSyncStats stats = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean ok = tala_sync_once_shared (st->replica, st->replica_lock, st->client, &stats, NULL,
+                                       &error);
+
+  g_mutex_lock (&st->lock);
+  st->ok = ok;
+  st->message = error ? g_strdup (error->message) : NULL;
+  st->done = TRUE;
+  g_cond_broadcast (&st->cond);
+  g_mutex_unlock (&st->lock);
+  return NULL;
+}
+
+static void
+test_record_during_sync (SyncFixture   *fx,
+                         gconstpointer  data)
+{
+  g_auto(Terminal) t = terminal_new (fx, "cashier1", "cashier-pass", "C01");
+  g_autoptr(SyncProxy) proxy = sync_proxy_new (fx->port, 1);
+  g_autofree char *via = NULL;
+  g_autoptr(TalaSyncClient) slow = NULL;
+  g_autoptr(JsonObject) first = record (&t, PAY ("1000.00"));
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(GError) error = NULL;
+  GMutex replica_lock;
+  Stall st = { 0 };
+  GThread *thread;
+  gint64 start, took;
+
+  g_mutex_init (&replica_lock);
+  g_mutex_init (&st.lock);
+  g_cond_init (&st.cond);
+  via = g_strdup_printf ("http://127.0.0.1:%u/t/slow", sync_proxy_get_port (proxy));
+  slow = tala_sync_client_new (via, NULL);
+  tala_sync_client_set_token (slow, t.token);
+  sync_proxy_set_push_func (proxy, stall_push, &st);
+  st.replica = t.replica;
+  st.replica_lock = &replica_lock;
+  st.client = slow;
+  thread = g_thread_new ("sync", stall_sync_thread, &st);
+
+  /* The push is held at the proxy: the sync waits for the hub. */
+  g_mutex_lock (&st.lock);
+  while (!st.arrived)
+    g_cond_wait (&st.cond, &st.lock);
+  g_mutex_unlock (&st.lock);
+
+  start = g_get_monotonic_time ();
+  while (!g_mutex_trylock (&replica_lock))
+    {
+      /* A sync that kept the lock while it waits would stop us here. */
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+      g_usleep (1000);
+    }
+  second = record (&t, PAY ("2000.00"));
+  g_mutex_unlock (&replica_lock);
+  took = g_get_monotonic_time () - start;
+  g_assert_cmpstr (status_of (second), ==, "applied");
+  g_assert_cmpint (took, <, 5 * G_USEC_PER_SEC);
+  g_mutex_lock (&st.lock);
+  g_assert_false (st.done);
+  st.released = TRUE;
+  g_cond_broadcast (&st.cond);
+  while (!st.done)
+    g_cond_wait (&st.cond, &st.lock);
+  g_mutex_unlock (&st.lock);
+  g_thread_join (thread);
+  g_assert_cmpstr (st.message, ==, NULL);
+  g_assert_true (st.ok);
+
+  /* Both reach the hub, once each; the replica is the hub's again. */
+  sync_ok (fx, &t);
+  g_assert_cmpint (hub_scalar (fx, "SELECT count(*) FROM txn WHERE receipt_no LIKE 'C01-%'"), ==,
+                   2);
+  assert_same (fx, &t);
+  status = tala_replica_status (t.replica, tala_now_us (), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (status, "pending"), ==, 0);
+  g_free (st.message);
+  g_cond_clear (&st.cond);
+  g_mutex_clear (&st.lock);
+  g_mutex_clear (&replica_lock);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* The proxy's SoupServer must not look for the desktop's proxy settings
+   * (GSettings schemas are not installed in a test's isolated dirs). */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(path, func) \
@@ -579,6 +706,7 @@ main (int   argc,
   ADD ("provisional-student", test_provisional_student);
   ADD ("restore-numbers", test_restore_numbers);
   ADD ("hub-down", test_hub_down);
+  ADD ("record-during-sync", test_record_during_sync);
   ADD ("cli", test_cli);
 #undef ADD
 
