@@ -35,6 +35,8 @@
 
 #include "tala-application.h"
 #include "tala-cashier-page.h"
+#include "tala-registrar-items.h"
+#include "tala-registrar-page.h"
 #include "tala-session.h"
 #include "tala-student-list.h"
 #include "tala-window.h"
@@ -45,6 +47,11 @@
 #define MAX_FLAT_SHARE   0.985   /* the commonest colour's share of the pixels */
 #define DEMO_STUDENT     "Dela Cruz"
 #define DEMO_AMOUNT      "2500.00"
+#define DEMO_REG_SEARCH  "Santiago"
+#define DEMO_REG_STUDENT "2024-00002"   /* Paolo Santiago: an INC, subjects this semester */
+#define DEMO_FRESHMAN    "2026-00001"   /* Juan Dela Cruz: CS101 this semester */
+#define DEMO_ADD_SUBJECT "CS201"
+#define DEMO_SEMESTER    "2026-FIRST"   /* the demo's active semester */
 
 typedef struct
 {
@@ -81,6 +88,11 @@ static GtkWidget *reach_cashier_preview  (Shots *s);
 static GtkWidget *reach_cashier_receipt  (Shots *s);
 static GtkWidget *reach_attention        (Shots *s);
 static GtkWidget *reach_page             (Shots *s);
+static GtkWidget *reach_reg_student      (Shots *s);
+static GtkWidget *reach_reg_subjects     (Shots *s);
+static GtkWidget *reach_reg_records      (Shots *s);
+static GtkWidget *reach_reg_grades       (Shots *s);
+static GtkWidget *reach_reg_inc          (Shots *s);
 
 /* The pages, in the order they are taken (a user's pages together).  An
  * action is activated on the widget of type `needs` when there is one in
@@ -101,8 +113,16 @@ static const Shot shots[] = {
     reach_page },
   { "preferences",       "cashier",   "TalaPreferencesWindow", "app.preferences",
     reach_page },
-  { "registrar",         "registrar", "TalaRegistrarPage",     NULL,
-    reach_page },
+  { "registrar-student", "registrar", "TalaRegistrarPage",     NULL,
+    reach_reg_student },
+  { "registrar-records", "registrar", "TalaRegistrarPage",     NULL,
+    reach_reg_records },
+  { "registrar-inc",     "registrar", "TalaRegistrarPage",     NULL,
+    reach_reg_inc },
+  { "registrar-subjects", "registrar", "TalaRegistrarPage",    NULL,
+    reach_reg_subjects },
+  { "registrar-grades",  "registrar", "TalaRegistrarPage",     NULL,
+    reach_reg_grades },
   { "login",             NULL,        NULL,                    NULL,
     reach_login },
 };
@@ -284,6 +304,25 @@ find_by_id (GtkWidget  *root,
       if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (child)), id) == 0)
         return child;
       if ((found = find_by_id (child, id)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The widget of type @type in @root, or NULL. */
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_by_type (child, type)) != NULL)
         return found;
     }
   return NULL;
@@ -642,6 +681,111 @@ reach_page (Shots *s)
   return target;
 }
 
+/* ---- The registrar's pages -------------------------------------------------- */
+
+static TalaRegistrarPage *
+registrar_page (Shots *s)
+{
+  GtkWidget *page = find_by_type (GTK_WIDGET (s->window), TALA_TYPE_REGISTRAR_PAGE);
+
+  if (page == NULL)
+    die ("no registrar page in the window");
+  return TALA_REGISTRAR_PAGE (page);
+}
+
+static gboolean
+registrar_idle (Shots         *s G_GNUC_UNUSED,
+                gconstpointer  data)
+{
+  return !tala_registrar_page_get_busy (TALA_REGISTRAR_PAGE ((gpointer) data));
+}
+
+static gboolean
+has_items (Shots         *s G_GNUC_UNUSED,
+           gconstpointer  data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL ((gpointer) data)) > 0;
+}
+
+/* The registrar's page on @view, for the demo student. */
+static TalaRegistrarPage *
+registrar_view (Shots      *s,
+                const char *view)
+{
+  TalaRegistrarPage *page = registrar_page (s);
+
+  tala_registrar_page_show (page, view);
+  wait_until (s, registrar_idle, page, "the registrar page");
+  return page;
+}
+
+static GtkWidget *
+reach_reg_student (Shots *s)
+{
+  TalaRegistrarPage *page = registrar_page (s);
+
+  tala_registrar_page_set_semester (page, DEMO_SEMESTER);
+  set_text (GTK_WIDGET (page), "search", DEMO_REG_SEARCH);
+  wait_until (s, has_items, tala_registrar_page_get_results (page), "the search results");
+  tala_registrar_page_select_student (page, DEMO_REG_STUDENT);
+  registrar_view (s, "student");
+  return GTK_WIDGET (s->window);
+}
+
+/* A freshman's subjects, and one more added (or why not, in plain words). */
+static GtkWidget *
+reach_reg_subjects (Shots *s)
+{
+  TalaRegistrarPage *page = registrar_page (s);
+
+  set_text (GTK_WIDGET (page), "search", DEMO_STUDENT);
+  wait_until (s, has_items, tala_registrar_page_get_results (page), "the search results");
+  tala_registrar_page_select_student (page, DEMO_FRESHMAN);
+  page = registrar_view (s, "subjects");
+  tala_registrar_page_set_add_form (page, DEMO_ADD_SUBJECT, NULL);
+  if (!gtk_widget_activate_action (GTK_WIDGET (page), "registrar.add-subject", NULL))
+    die ("no action registrar.add-subject");
+  wait_until (s, registrar_idle, page, "the added subject");
+  return GTK_WIDGET (s->window);
+}
+
+static GtkWidget *
+reach_reg_records (Shots *s)
+{
+  registrar_view (s, "records");
+  return GTK_WIDGET (s->window);
+}
+
+/* The grade sheet of the first section of the semester with a class. */
+static GtkWidget *
+reach_reg_grades (Shots *s)
+{
+  TalaRegistrarPage *page = registrar_view (s, "grades");
+  GListModel *sections = tala_registrar_page_get_sections (page);
+  GListModel *roster = tala_registrar_page_get_roster (page);
+
+  wait_until (s, has_items, sections, "the sections");
+  for (guint i = 0; i < g_list_model_get_n_items (sections); i++)
+    {
+      g_autoptr(TalaRecord) section = g_list_model_get_item (sections, i);
+
+      tala_registrar_page_set_section (page, tala_record_get_key (section));
+      wait_until (s, registrar_idle, page, "the class");
+      if (g_list_model_get_n_items (roster) > 0)
+        break;
+    }
+  return GTK_WIDGET (s->window);
+}
+
+static GtkWidget *
+reach_reg_inc (Shots *s)
+{
+  TalaRegistrarPage *page = registrar_view (s, "inc");
+
+  wait_until (s, has_items, tala_registrar_page_get_inc (page), "the INC list");
+  return GTK_WIDGET (s->window);
+}
+
 /* ---- Rendering ------------------------------------------------------------- */
 
 static guint
@@ -721,25 +865,6 @@ start_app (Shots *s)
   gtk_window_set_default_size (GTK_WINDOW (s->window), WIDTH, HEIGHT);
   gtk_window_present (GTK_WINDOW (s->window));
   settle (s, GTK_WIDGET (s->window), TRUE);
-}
-
-/* The widget of type @type in @root, or NULL. */
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_by_type (child, type)) != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* Takes one page; FALSE when its image is blank.  A page whose action or
