@@ -360,6 +360,7 @@ tala_window_new (TalaApplication *app,
 {
   TalaWindow *self = g_object_new (TALA_TYPE_WINDOW, "application", app, NULL);
   g_autoptr(GtkNoSelection) no_selection = NULL;
+  g_autofree char *hub_url = NULL;
   g_autoptr(GtkBuilderScope) scope = NULL;
   g_autoptr(GtkListItemFactory) factory = NULL;
 
@@ -389,6 +390,10 @@ tala_window_new (TalaApplication *app,
   gtk_list_view_set_model (self->attention_list, GTK_SELECTION_MODEL (no_selection));
   tala_cashier_page_set_session (self->cashier_page, session);
   tala_registrar_page_set_session (self->registrar_page, session);
+  /* The first run's hub address comes from --hub when given. */
+  if (!tala_session_get_set_up (session) &&
+      (hub_url = tala_store_dup_hub_url (tala_session_get_store (session))) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->setup_url), hub_url);
   update_status (self);
   update_page (self);
   if (tala_session_get_set_up (session))
