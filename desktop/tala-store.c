@@ -18,6 +18,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "tala-search-index.h"
 #include "tala-store.h"
 
 struct _TalaStore
@@ -30,8 +31,9 @@ struct _TalaStore
   GMutex           lock;          /* guards @replica */
   TalaReplica     *replica;       /* opened on first use, by a worker */
 
-  GMutex           read_lock;     /* guards @reader */
+  GMutex           read_lock;     /* guards @reader and @search */
   TalaLedger      *reader;        /* a read connection to the replica file */
+  TalaSearchIndex *search;        /* the students, for search as you type */
 };
 
 G_DEFINE_QUARK (tala-store-error-quark, tala_store_error)
@@ -90,6 +92,7 @@ tala_store_unref (TalaStore *self)
     return;
   g_clear_pointer (&self->replica, tala_replica_free);
   g_clear_pointer (&self->reader, tala_ledger_free);
+  g_clear_pointer (&self->search, tala_search_index_free);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->read_lock);
   g_mutex_clear (&self->url_lock);
@@ -506,11 +509,19 @@ tala_store_search (TalaStore   *self,
                    GError     **error)
 {
   TalaLedger *ledger;
-  JsonArray *out;
+  JsonArray *out = NULL;
 
   g_mutex_lock (&self->read_lock);
   ledger = reader_locked (self, error);
-  out = ledger ? tala_ledger_search_students (ledger, query, limit, error) : NULL;
+  if (ledger != NULL && self->search == NULL)
+    self->search = tala_search_index_new ();
+  if (ledger != NULL && tala_search_index_refresh (self->search, ledger, error))
+    {
+      g_autoptr(GArray) ids = tala_search_index_find (self->search, query, limit);
+
+      out = tala_ledger_students_by_id (ledger, (const gint64 *) (gpointer) ids->data, ids->len,
+                                        error);
+    }
   g_mutex_unlock (&self->read_lock);
   return out;
 }

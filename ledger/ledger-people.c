@@ -20,6 +20,12 @@
 
 /* Columns: s.id, number, username, email, first_name, last_name, phone,
  * program id, program code, program name, status, gpa, user id, provisional. */
+/* The columns profile_json() reads, in its order. */
+#define PROFILE_SELECT \
+  "SELECT s.id, s.number, u.username, u.email, u.first_name, u.last_name," \
+  " u.phone_number, p.id, p.code, p.name, s.status, s.gpa, u.id, s.provisional_number" \
+  " FROM student s JOIN user u ON u.id = s.user_id JOIN program p ON p.id = s.program_id"
+
 static JsonObject *
 profile_json (TalaStmt *stmt)
 {
@@ -84,12 +90,7 @@ tala_ledger_search_students (TalaLedger *self,
     }
   g_string_append_c (pattern, '%');
   stmt = tala_db_query (self, error,
-                        "SELECT s.id, s.number, u.username, u.email, u.first_name, u.last_name,"
-                        " u.phone_number, p.id, p.code, p.name, s.status, s.gpa, u.id,"
-                        " s.provisional_number"
-                        " FROM student s JOIN user u ON u.id = s.user_id"
-                        " JOIN program p ON p.id = s.program_id"
-                        " WHERE s.number LIKE :q ESCAPE '\\'"
+                        PROFILE_SELECT " WHERE s.number LIKE :q ESCAPE '\\'"
                         " OR s.provisional_number LIKE :q ESCAPE '\\'"
                         " OR u.first_name LIKE :q ESCAPE '\\' OR u.last_name LIKE :q ESCAPE '\\'"
                         " ORDER BY s.number LIMIT :lim",
@@ -101,6 +102,99 @@ tala_ledger_search_students (TalaLedger *self,
   while ((rc = tala_db_step (self, stmt, error)) == SQLITE_ROW)
     json_array_add_object_element (out, profile_json (stmt));
   return rc == SQLITE_DONE ? g_steal_pointer (&out) : NULL;
+}
+
+/**
+ * tala_ledger_foreach_student_name:
+ * @func: called once a student, in student-number order
+ *
+ * What a search field needs of every student: id, number, provisional
+ * number (nullable), first and last name.  Blocks on SQLite.
+ *
+ * Returns: %FALSE with @error set when the read failed
+ */
+gboolean
+tala_ledger_foreach_student_name (TalaLedger          *self,
+                                  TalaStudentNameFunc  func,
+                                  gpointer             data,
+                                  GError             **error)
+{
+  g_autoptr(TalaStmt) stmt = NULL;
+  int rc;
+
+  stmt = tala_db_query (self, error,
+                        "SELECT s.id, s.number, s.provisional_number, u.first_name, u.last_name"
+                        " FROM student s JOIN user u ON u.id = s.user_id ORDER BY s.number", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = tala_db_step (self, stmt, error)) == SQLITE_ROW)
+    func (tala_stmt_int (stmt, 0), tala_stmt_text (stmt, 1), tala_stmt_text (stmt, 2),
+          tala_stmt_text (stmt, 3), tala_stmt_text (stmt, 4), data);
+  return rc == SQLITE_DONE;
+}
+
+/**
+ * tala_ledger_students_by_id:
+ * @ids: student ids
+ * @n_ids: how many
+ *
+ * The Profiles of tala_ledger_student_profile() of @ids, in the order of
+ * @ids; an id that names no student is left out.  Blocks on SQLite.
+ *
+ * Returns: (transfer full): the profiles, or %NULL with @error set
+ */
+JsonArray *
+tala_ledger_students_by_id (TalaLedger   *self,
+                            const gint64 *ids,
+                            guint         n_ids,
+                            GError      **error)
+{
+  g_autoptr(GString) list = g_string_new ("[");
+  g_autoptr(JsonArray) out = json_array_new ();
+  g_autoptr(GHashTable) found = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                       (GDestroyNotify) json_object_unref);
+  g_autoptr(TalaStmt) stmt = NULL;
+  int rc;
+
+  /* The ids go in as one bound JSON array. */
+  for (guint i = 0; i < n_ids; i++)
+    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
+  g_string_append_c (list, ']');
+  stmt = tala_db_query (self, error,
+                        PROFILE_SELECT " WHERE s.id IN (SELECT value FROM json_each(:ids))",
+                        ":ids", DB_TEXT, list->str, NULL);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = tala_db_step (self, stmt, error)) == SQLITE_ROW)
+    g_hash_table_insert (found, g_memdup2 (&(gint64) { tala_stmt_int (stmt, 0) }, sizeof (gint64)),
+                         profile_json (stmt));
+  if (rc != SQLITE_DONE)
+    return NULL;
+  for (guint i = 0; i < n_ids; i++)
+    {
+      JsonObject *profile = g_hash_table_lookup (found, &ids[i]);
+
+      if (profile != NULL)
+        json_array_add_object_element (out, json_object_ref (profile));
+    }
+  return g_steal_pointer (&out);
+}
+
+/**
+ * tala_ledger_data_version:
+ *
+ * SQLite's data_version of this connection: it changes whenever another
+ * connection commits to the file.  A cache of a read connection is stale
+ * when it changed.
+ */
+gint64
+tala_ledger_data_version (TalaLedger *self)
+{
+  gint64 version = 0;
+
+  if (!tala_db_int (self, &version, NULL, NULL, "PRAGMA data_version", NULL))
+    return -1;
+  return version;
 }
 
 /**
@@ -122,12 +216,7 @@ tala_ledger_student_profile (TalaLedger *self,
   int rc;
 
   stmt = tala_db_query (self, error,
-                        "SELECT s.id, s.number, u.username, u.email, u.first_name, u.last_name,"
-                        " u.phone_number, p.id, p.code, p.name, s.status, s.gpa, u.id,"
-                        " s.provisional_number"
-                        " FROM student s JOIN user u ON u.id = s.user_id"
-                        " JOIN program p ON p.id = s.program_id"
-                        " WHERE s.number = :n OR s.provisional_number = :n",
+                        PROFILE_SELECT " WHERE s.number = :n OR s.provisional_number = :n",
                         ":n", DB_TEXT, student, NULL);
   if (stmt == NULL || (rc = tala_db_step (self, stmt, error)) < 0)
     return NULL;

@@ -255,6 +255,24 @@ JsonArray   *tala_ledger_search_students (TalaLedger *self,
                                           const char *query,
                                           guint       limit,
                                           GError    **error);
+
+typedef void (*TalaStudentNameFunc) (gint64      id,
+                                     const char *number,
+                                     const char *provisional_number,
+                                     const char *first_name,
+                                     const char *last_name,
+                                     gpointer    data);
+
+gboolean     tala_ledger_foreach_student_name (TalaLedger          *self,
+                                               TalaStudentNameFunc  func,
+                                               gpointer             data,
+                                               GError             **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *tala_ledger_students_by_id (TalaLedger   *self,
+                                         const gint64 *ids,
+                                         guint         n_ids,
+                                         GError      **error);
+gint64       tala_ledger_data_version (TalaLedger   *self);
 G_GNUC_WARN_UNUSED_RESULT
 JsonObject  *tala_ledger_student_profile (TalaLedger *self,
                                           const char *student,
