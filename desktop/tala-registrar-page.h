@@ -66,6 +66,9 @@ GListModel  *tala_registrar_page_get_takes       (TalaRegistrarPage *self);
 GListModel  *tala_registrar_page_get_transcript  (TalaRegistrarPage *self);
 const char  *tala_registrar_page_get_gpa_text    (TalaRegistrarPage *self);
 GListModel  *tala_registrar_page_get_permits     (TalaRegistrarPage *self);
+/* The student's promissory notes (tala_record_new_from_note()), newest
+ * semester first. */
+GListModel  *tala_registrar_page_get_notes       (TalaRegistrarPage *self);
 GListModel  *tala_registrar_page_get_inc         (TalaRegistrarPage *self);
 
 /* The add-subject form ("registrar.add-subject" sends it); @section

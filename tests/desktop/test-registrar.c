@@ -314,6 +314,7 @@ test_blocked_and_profile (DesktopFixture *fx,
   TalaRegistrarPage *page = first_run (fx);
   GListModel *results = tala_registrar_page_get_results (page);
   g_autoptr(TalaRecord) permit = NULL;
+  g_autoptr(TalaRecord) note = NULL;
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
   /* Search as you type finds the student. */
@@ -400,6 +401,7 @@ test_blocked_and_profile (DesktopFixture *fx,
                    ==, 1);
 
   /* A promissory note unlocks the MIDTERM permit. */
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_notes (page)), ==, 0);
   tala_registrar_page_set_note_form (page, "MIDTERM", "2099-01-15", NULL);
   activate (page, "registrar.promissory");
   g_assert_cmpstr (tala_registrar_page_get_message (page), ==,
@@ -411,10 +413,19 @@ test_blocked_and_profile (DesktopFixture *fx,
   g_clear_object (&permit);
   permit = g_list_model_get_item (tala_registrar_page_get_permits (page), 1);
   g_assert_cmpstr (tala_record_get_detail (permit), ==, "UNLOCKED");
+  /* The note is listed next to the form: month 2 unpaid, due by the date. */
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_notes (page)), ==, 1);
+  note = g_list_model_get_item (tala_registrar_page_get_notes (page), 0);
+  g_assert_cmpstr (tala_record_get_title (note), ==, "Midterm · month 2 to be paid by 2099-01-15");
+  g_assert_cmpstr (tala_record_get_subtitle (note), ==,
+                   "2025-FIRST · ₱10,000.00 left of ₱10,000.00 · registrar1: "
+                   "Waiting for a scholarship");
+  g_assert_cmpstr (tala_record_get_detail (note), ==, "Open");
   tala_registrar_page_set_note_form (page, "MIDTERM", "2099-01-15", "Again");
   activate (page, "registrar.promissory");
   g_assert_cmpstr (tala_registrar_page_get_message (page), ==,
                    "That exam permit is already unlocked; no note is needed.");
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_notes (page)), ==, 1);
 
   /* The next semester's enrollment with its monthly commitment. */
   tala_registrar_page_show (page, "student");
@@ -464,12 +475,63 @@ test_blocked_and_profile (DesktopFixture *fx,
   desktop_wait_sync_idle (fx);
   g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
   g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM promissory_note"), ==, 1);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM promissory_note"
+                                            " WHERE uuid = '%s' AND period = 'MIDTERM'"
+                                            " AND promised_date = '2099-01-15'"
+                                            " AND reason = 'Waiting for a scholarship'"
+                                            " AND actor = 'registrar1'",
+                                            tala_record_get_key (note));
+
+    g_assert_cmpint (desktop_hub_count (fx, sql), ==, 1);
+  }
   g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM loa"), ==, 1);
   g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM student WHERE status = 'WITHDRAWN'"),
                    ==, 1);
   g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM enrollment e JOIN semester s"
                                           " ON s.id = e.semester_id WHERE s.code = '2099-FIRST'"),
                    ==, 1);
+}
+
+/* Before any student is chosen, the semester field holds the active
+ * semester and the grade sheet lists every section of it. */
+static void
+test_sections_without_student (DesktopFixture *fx,
+                               gconstpointer   data G_GNUC_UNUSED)
+{
+  TalaRegistrarPage *page = first_run (fx);
+  GListModel *sections = tala_registrar_page_get_sections (page);
+  GListModel *roster = tala_registrar_page_get_roster (page);
+  static const char *const codes[] = { "CS101-A", "CS102-A", "CS102-B", "CS103-A", "CS103-B",
+                                       "OJT21-A" };
+  g_autoptr(TalaGradeRow) row = NULL;
+
+  wait_idle (page);
+  g_assert_null (tala_registrar_page_get_student (page));
+  g_assert_cmpstr (tala_registrar_page_get_semester (page), ==, "2025-FIRST");
+  tala_registrar_page_show (page, "grades");
+  wait_idle (page);
+  g_assert_cmpuint (g_list_model_get_n_items (sections), ==, G_N_ELEMENTS (codes));
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (sections), i), ==, codes[i]);
+
+  /* CS102-B's one seat is 2025-00002's. */
+  tala_registrar_page_set_section (page, "CS102-B");
+  wait_idle (page);
+  g_assert_cmpuint (g_list_model_get_n_items (roster), ==, 1);
+  row = g_list_model_get_item (roster, 0);
+  g_assert_cmpstr (tala_grade_row_get_student (row), ==, "2025-00002");
+
+  /* A semester with no sections, then one that does not exist. */
+  tala_registrar_page_set_semester (page, "2099-FIRST");
+  activate (page, "registrar.load-sections");
+  g_assert_cmpuint (g_list_model_get_n_items (sections), ==, 0);
+  tala_registrar_page_set_semester (page, "2025-FIRST");
+  activate (page, "registrar.load-sections");
+  g_assert_cmpuint (g_list_model_get_n_items (sections), ==, G_N_ELEMENTS (codes));
+  tala_registrar_page_set_semester (page, "2030-FIRST");
+  activate (page, "registrar.load-sections");
+  g_assert_cmpuint (g_list_model_get_n_items (sections), ==, 0);
 }
 
 /* The plain words of each subject.enroll rejection, from its details. */
@@ -526,6 +588,8 @@ main (int   argc,
               desktop_setup, test_rejected_offline_add, desktop_teardown);
   g_test_add ("/registrar/grade-sheet-inc-transcript", DesktopFixture, NULL,
               desktop_setup, test_grade_sheet, desktop_teardown);
+  g_test_add ("/registrar/sections-without-student", DesktopFixture, NULL,
+              desktop_setup, test_sections_without_student, desktop_teardown);
   g_test_add ("/registrar/blocked-add-and-profile", DesktopFixture, NULL,
               desktop_setup, test_blocked_and_profile, desktop_teardown);
   return desktop_main_run ();
