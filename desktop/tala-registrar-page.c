@@ -76,6 +76,7 @@ struct _TalaRegistrarPage
   GListStore          *notes;        /* of TalaRecord */
   GListStore          *inc;          /* of TalaRecord */
   GtkStringList       *sections;
+  GHashTable          *section_text; /* code → its line in the section list */
   GCancellable        *cancellable;
   char                *student;
   char                *profile_text;
@@ -310,26 +311,21 @@ read_student (TalaLedger *ledger,
   return node_take_object (out);
 }
 
-/* The codes of the semester's sections, by code. */
+/* The semester's sections by code (tala_ledger_registrar_semester_sections()). */
 static JsonNode *
 read_sections (TalaLedger *ledger,
                gpointer    data,
                GError    **error)
 {
   Query *q = data;
-  g_autoptr(JsonArray) sections = NULL;
-  JsonArray *out;
+  JsonArray *sections;
   JsonNode *node;
 
   sections = tala_ledger_registrar_semester_sections (ledger, q->semester, error);
   if (sections == NULL)
     return NULL;
-  out = json_array_new ();
-  for (guint i = 0; i < json_array_get_length (sections); i++)
-    json_array_add_string_element (out, str_member (json_array_get_object_element (sections, i),
-                                                    "code"));
   node = json_node_new (JSON_NODE_ARRAY);
-  json_node_take_array (node, out);
+  json_node_take_array (node, sections);
   return node;
 }
 
@@ -1160,10 +1156,23 @@ sections_done_cb (GObject      *object,
       return;
     }
   array = json_node_get_array (node);
+  g_hash_table_remove_all (self->section_text);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      g_ptr_array_add (codes, (gpointer) json_array_get_string_element (array, i));
-      if (g_strcmp0 (json_array_get_string_element (array, i), self->roster_section) == 0)
+      JsonObject *section = json_array_get_object_element (array, i);
+      const char *code = str_member (section, "code");
+      const char *professor = str_member (section, "professor");
+      /* Translators: a section in the grade sheet's list:
+       * "CS101-A · Programming Fundamentals · 12 of 40 seats · prof1". */
+      g_autofree char *text = g_strdup_printf (_("%s · %s · %d of %d seats · %s"), code,
+                                               str_member (section, "subject_name") ?: "",
+                                               (int) int_member (section, "taken"),
+                                               (int) int_member (section, "capacity"),
+                                               professor ? professor : _("no professor"));
+
+      g_hash_table_insert (self->section_text, g_strdup (code), g_steal_pointer (&text));
+      g_ptr_array_add (codes, (gpointer) code);
+      if (g_strcmp0 (code, self->roster_section) == 0)
         keep = i;
     }
   g_ptr_array_add (codes, NULL);
@@ -1402,6 +1411,31 @@ view_changed_cb (TalaRegistrarPage *self)
   else if (g_strcmp0 (view, "grades") == 0 &&
            g_list_model_get_n_items (G_LIST_MODEL (self->sections)) == 0)
     load_sections_action (GTK_WIDGET (self), NULL, NULL);
+}
+
+/* ---- The section list ----------------------------------------------------- */
+
+static void
+section_setup_cb (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+                  GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+/* The popup of the section list shows each section's subject, seats and
+ * professor; the button shows the code. */
+static void
+section_bind_cb (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+                 GtkListItem              *item,
+                 TalaRegistrarPage        *self)
+{
+  const char *code = gtk_string_object_get_string (gtk_list_item_get_item (item));
+  const char *text = g_hash_table_lookup (self->section_text, code);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : code);
 }
 
 /* ---- The roster's columns ------------------------------------------------ */
@@ -1688,6 +1722,13 @@ tala_registrar_page_get_sections (TalaRegistrarPage *self)
   return G_LIST_MODEL (self->sections);
 }
 
+const char *
+tala_registrar_page_get_section_text (TalaRegistrarPage *self,
+                                      const char        *section)
+{
+  return g_hash_table_lookup (self->section_text, section);
+}
+
 void
 tala_registrar_page_set_section (TalaRegistrarPage *self,
                                  const char        *section)
@@ -1764,6 +1805,7 @@ tala_registrar_page_finalize (GObject *object)
   g_clear_object (&self->notes);
   g_clear_object (&self->inc);
   g_clear_object (&self->sections);
+  g_clear_pointer (&self->section_text, g_hash_table_unref);
   g_clear_pointer (&self->blocked, json_object_unref);
   g_ptr_array_unref (self->grade_queue);
   g_string_free (self->grade_errors, TRUE);
@@ -1883,6 +1925,7 @@ tala_registrar_page_init (TalaRegistrarPage *self)
   g_autoptr(GtkStringList) status_list = gtk_string_list_new (status_labels);
   g_autoptr(GtkStringList) period_list = gtk_string_list_new (period_labels);
   g_autoptr(GtkSelectionModel) model = NULL;
+  g_autoptr(GtkListItemFactory) section_factory = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
@@ -1892,6 +1935,7 @@ tala_registrar_page_init (TalaRegistrarPage *self)
   self->notes = g_list_store_new (TALA_TYPE_RECORD);
   self->inc = g_list_store_new (TALA_TYPE_RECORD);
   self->sections = gtk_string_list_new (NULL);
+  self->section_text = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->grade_queue = g_ptr_array_new_with_free_func (g_object_unref);
   self->grade_errors = g_string_new (NULL);
   self->profile_text = g_strdup ("");
@@ -1925,6 +1969,10 @@ tala_registrar_page_init (TalaRegistrarPage *self)
   gtk_drop_down_set_model (self->status_choice, G_LIST_MODEL (status_list));
   gtk_drop_down_set_model (self->note_period, G_LIST_MODEL (period_list));
   gtk_drop_down_set_model (self->section_choice, G_LIST_MODEL (self->sections));
+  section_factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (section_factory, "setup", G_CALLBACK (section_setup_cb), NULL);
+  g_signal_connect (section_factory, "bind", G_CALLBACK (section_bind_cb), self);
+  gtk_drop_down_set_list_factory (self->section_choice, section_factory);
   g_signal_connect_swapped (self->section_choice, "notify::selected",
                             G_CALLBACK (section_chosen_cb), self);
   g_signal_connect_swapped (self->views, "notify::visible-child-name",

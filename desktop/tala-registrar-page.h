@@ -87,6 +87,9 @@ gboolean     tala_registrar_page_get_override_offered (TalaRegistrarPage *self);
 /* The grade sheet: picks a section of the semester and loads its roster
  * (TalaGradeRow items); "registrar.save-grades" and "registrar.finalize". */
 GListModel  *tala_registrar_page_get_sections    (TalaRegistrarPage *self);
+/* The line of @section in the list: code, subject, seats, professor. */
+const char  *tala_registrar_page_get_section_text (TalaRegistrarPage *self,
+                                                   const char        *section);
 void         tala_registrar_page_set_section     (TalaRegistrarPage *self,
                                                   const char        *section);
 GListModel  *tala_registrar_page_get_roster      (TalaRegistrarPage *self);

@@ -552,6 +552,11 @@ test_sections_without_student (DesktopFixture *fx,
   for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
     g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (sections), i), ==, codes[i]);
 
+  g_assert_cmpstr (tala_registrar_page_get_section_text (page, "CS101-A"), ==,
+                   "CS101-A · Programming Fundamentals · 0 of 40 seats · prof1");
+  g_assert_cmpstr (tala_registrar_page_get_section_text (page, "CS102-B"), ==,
+                   "CS102-B · Digital Logic · 1 of 1 seats · no professor");
+
   /* CS102-B's one seat is 2025-00002's. */
   tala_registrar_page_set_section (page, "CS102-B");
   wait_idle (page);
