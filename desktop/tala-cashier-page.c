@@ -80,32 +80,15 @@ permit_tag (JsonObject *permit)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *label;
   g_autofree char *text = NULL;
-  const char *period_words = period, *status_words = status, *style = "dim-label";
+  const char *style = "dim-label";
 
-  if (g_str_equal (period, "PRELIM"))
-    period_words = _("Prelim");
-  else if (g_str_equal (period, "MIDTERM"))
-    period_words = _("Midterm");
-  else if (g_str_equal (period, "PREFINAL"))
-    period_words = _("Pre-final");
-  else if (g_str_equal (period, "FINAL"))
-    period_words = _("Final");
-  if (g_str_equal (status, "LOCKED"))
-    status_words = C_("permit", "Locked");
-  else if (g_str_equal (status, "UNLOCKED"))
-    {
-      status_words = C_("permit", "Unlocked");
-      style = "success";
-    }
-  else if (g_str_equal (status, "USED"))
-    status_words = C_("permit", "Used");
+  if (g_str_equal (status, "UNLOCKED"))
+    style = "success";
   else if (g_str_equal (status, "EXPIRED"))
-    {
-      status_words = C_("permit", "Expired");
-      style = "error";
-    }
+    style = "error";
   /* Translators: an exam permit tag, "Prelim · Unlocked". */
-  text = g_strdup_printf (_("%s · %s"), period_words, status_words);
+  text = g_strdup_printf (_("%s · %s"), tala_period_words (period),
+                          tala_permit_status_words (status));
   label = gtk_label_new (text);
   gtk_widget_add_css_class (label, "caption-heading");
   gtk_widget_add_css_class (label, style);

@@ -179,6 +179,34 @@ tala_bucket_new_from_json_on (JsonObject *bucket,
   return (TalaBucket *) self;
 }
 
+const char *
+tala_period_words (const char *period)
+{
+  if (g_strcmp0 (period, "PRELIM") == 0)
+    return _("Prelim");
+  if (g_strcmp0 (period, "MIDTERM") == 0)
+    return _("Midterm");
+  if (g_strcmp0 (period, "PREFINAL") == 0)
+    return _("Pre-final");
+  if (g_strcmp0 (period, "FINAL") == 0)
+    return _("Final");
+  return period ? period : "";
+}
+
+const char *
+tala_permit_status_words (const char *status)
+{
+  if (g_strcmp0 (status, "LOCKED") == 0)
+    return C_("permit", "Locked");
+  if (g_strcmp0 (status, "UNLOCKED") == 0)
+    return C_("permit", "Unlocked");
+  if (g_strcmp0 (status, "USED") == 0)
+    return C_("permit", "Used");
+  if (g_strcmp0 (status, "EXPIRED") == 0)
+    return C_("permit", "Expired");
+  return status ? status : "";
+}
+
 /* The words of a history entry's type, method and status. */
 static const char *
 kind_words (const char *kind)

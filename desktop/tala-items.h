@@ -40,6 +40,9 @@ TalaBucket        *tala_bucket_new_from_json_on      (JsonObject *bucket,
  * the ledger has them) and amount-text, kind-text, method-text,
  * status-text (in words). */
 TalaHistoryEntry  *tala_history_entry_new_from_json  (JsonObject *entry);
+/* An exam period (PRELIM, ...) and a permit's status (LOCKED, ...) in words. */
+const char        *tala_period_words                 (const char *period);
+const char        *tala_permit_status_words          (const char *status);
 /* A rejected op: op-id, kind, code, message, advice. */
 TalaAttentionItem *tala_attention_item_new_from_json (JsonObject *item);
 const char        *tala_attention_item_get_op_id     (TalaAttentionItem *self);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tala-items.h"
 #include "tala-receipt.h"
 #include "tala-registrar-items.h"
 
@@ -352,20 +353,6 @@ tala_registrar_status_words (const char *status)
   return status ? status : "";
 }
 
-const char *
-tala_registrar_period_words (const char *period)
-{
-  if (g_strcmp0 (period, "PRELIM") == 0)
-    return _("Prelim");
-  if (g_strcmp0 (period, "MIDTERM") == 0)
-    return _("Midterm");
-  if (g_strcmp0 (period, "PREFINAL") == 0)
-    return _("Pre-final");
-  if (g_strcmp0 (period, "FINAL") == 0)
-    return _("Final");
-  return period ? period : "";
-}
-
 static const char *
 note_status_words (const char *status)
 {
@@ -396,7 +383,7 @@ tala_record_new_from_note (JsonObject *note)
 
   /* Translators: "Midterm · month 3 to be paid by 2025-07-15". */
   title = g_strdup_printf (_("%s · month %d to be paid by %s"),
-                           tala_registrar_period_words (period), month, promised);
+                           tala_period_words (period), month, promised);
   /* Translators: "2025-FIRST · ₱10,000.00 left of ₱10,000.00 · registrar1: reason". */
   subtitle = g_strdup_printf (_("%s · %s left of %s · %s: %s"),
                               json_object_get_string_member_with_default (note, "semester", ""),

@@ -56,8 +56,6 @@ gboolean      tala_grade_row_get_locked   (TalaGradeRow *self);
  * its status in words (Open, Overdue, Kept). */
 TalaRecord   *tala_record_new_from_note   (JsonObject   *note);
 
-/* An exam period (PRELIM, ...) in words. */
-const char   *tala_registrar_period_words (const char *period);
 /* Plain words for the effective status of a student (ACTIVE, LOA, ...). */
 const char   *tala_registrar_status_words (const char *status);
 /* What blocked an op with @args (its "error" in @envelope: code and

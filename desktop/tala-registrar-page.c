@@ -526,9 +526,10 @@ show_student (TalaRegistrarPage *self,
                                   : g_strdup_printf (_("Unlocks when month %d is paid"),
                                                      (int) int_member (p, "month"));
       g_ptr_array_add (items, tala_record_new (str_member (p, "period"),
-                                               str_member (p, "period"), sub,
-                                               str_member (p, "status"), NULL,
-                                               json_object_ref (p)));
+                                               tala_period_words (str_member (p, "period")),
+                                               sub,
+                                               tala_permit_status_words (str_member (p, "status")),
+                                               NULL, json_object_ref (p)));
     }
   store_replace (self->permits, items);
   g_ptr_array_set_size (items, 0);
@@ -1918,10 +1919,10 @@ tala_registrar_page_init (TalaRegistrarPage *self)
   const char *status_labels[] = { C_("student", "Active"), C_("student", "Withdrawn"),
                                   C_("student", "Graduated"), NULL };
   /* Translators: the exam periods, in the order of periods[]. */
-  const char *period_labels[] = { tala_registrar_period_words (periods[0]),
-                                  tala_registrar_period_words (periods[1]),
-                                  tala_registrar_period_words (periods[2]),
-                                  tala_registrar_period_words (periods[3]), NULL };
+  const char *period_labels[] = { tala_period_words (periods[0]),
+                                  tala_period_words (periods[1]),
+                                  tala_period_words (periods[2]),
+                                  tala_period_words (periods[3]), NULL };
   g_autoptr(GtkStringList) status_list = gtk_string_list_new (status_labels);
   g_autoptr(GtkStringList) period_list = gtk_string_list_new (period_labels);
   g_autoptr(GtkSelectionModel) model = NULL;

@@ -367,8 +367,9 @@ test_blocked_and_profile (DesktopFixture *fx,
                    "2025-00001 · BSCS · entered 2025 · active");
   g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_permits (page)), ==, 4);
   permit = g_list_model_get_item (tala_registrar_page_get_permits (page), 0);
-  g_assert_cmpstr (tala_record_get_title (permit), ==, "PRELIM");
-  g_assert_cmpstr (tala_record_get_detail (permit), ==, "UNLOCKED");
+  g_assert_cmpstr (tala_record_get_key (permit), ==, "PRELIM");
+  g_assert_cmpstr (tala_record_get_title (permit), ==, "Prelim");
+  g_assert_cmpstr (tala_record_get_detail (permit), ==, "Unlocked");
   g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_transcript (page)), ==, 0);
 
   /* CS201 needs CS101, never taken: the explanation names it, no override. */
@@ -447,7 +448,7 @@ test_blocked_and_profile (DesktopFixture *fx,
                                    "The MIDTERM permit is unlocked: code EXP-"));
   g_clear_object (&permit);
   permit = g_list_model_get_item (tala_registrar_page_get_permits (page), 1);
-  g_assert_cmpstr (tala_record_get_detail (permit), ==, "UNLOCKED");
+  g_assert_cmpstr (tala_record_get_detail (permit), ==, "Unlocked");
   /* The note is listed next to the form: month 2 unpaid, due by the date. */
   g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_notes (page)), ==, 1);
   note = g_list_model_get_item (tala_registrar_page_get_notes (page), 0);
