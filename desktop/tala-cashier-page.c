@@ -780,7 +780,7 @@ tala_cashier_page_class_init (TalaCashierPageClass *klass)
 static void
 tala_cashier_page_init (TalaCashierPage *self)
 {
-  g_autoptr(GtkStringList) strings = gtk_string_list_new (methods);
+  g_autoptr(GtkStringList) strings = gtk_string_list_new (NULL);
   GtkNoSelection *no_selection;
   g_autoptr(GtkListItemFactory) bucket_factory = row_factory ("/org/tala/Tala/ui/tala-bucket-row.ui");
   g_autoptr(GtkListItemFactory) history_factory =
@@ -807,6 +807,9 @@ tala_cashier_page_init (TalaCashierPage *self)
   g_signal_connect_swapped (self->history_selection, "notify::selected-item",
                             G_CALLBACK (history_selection_changed_cb), self);
   gtk_list_view_set_model (self->history_view, GTK_SELECTION_MODEL (self->history_selection));
+  /* The methods in words, in the order of methods[]. */
+  for (guint i = 0; methods[i] != NULL; i++)
+    gtk_string_list_append (strings, tala_method_words (methods[i]));
   gtk_drop_down_set_model (self->method, G_LIST_MODEL (strings));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.receipt", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.print-receipt", FALSE);

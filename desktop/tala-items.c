@@ -222,8 +222,8 @@ kind_words (const char *kind)
   return kind;
 }
 
-static const char *
-method_words (const char *method)
+const char *
+tala_method_words (const char *method)
 {
   static const struct { const char *code; const char *words; } names[] = {
     { "CASH", N_("Cash") }, { "CHECK", N_("Check") }, { "CREDIT_CARD", N_("Credit card") },
@@ -261,7 +261,7 @@ tala_history_entry_new_from_json (JsonObject *entry)
   self->values[6] = g_strdup (str (entry, "status"));
   self->values[7] = tala_format_pesos (str (entry, "amount"));
   self->values[8] = g_strdup (kind_words (str (entry, "type")));
-  self->values[9] = g_strdup (method_words (str (entry, "method")));
+  self->values[9] = g_strdup (tala_method_words (str (entry, "method")));
   self->values[10] = g_strdup (history_status_words (str (entry, "status")));
   return (TalaHistoryEntry *) self;
 }

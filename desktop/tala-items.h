@@ -43,6 +43,8 @@ TalaHistoryEntry  *tala_history_entry_new_from_json  (JsonObject *entry);
 /* An exam period (PRELIM, ...) and a permit's status (LOCKED, ...) in words. */
 const char        *tala_period_words                 (const char *period);
 const char        *tala_permit_status_words          (const char *status);
+/* A payment method (CASH, GCASH, ...) in words. */
+const char        *tala_method_words                 (const char *method);
 /* A rejected op: op-id, kind, code, message, advice. */
 TalaAttentionItem *tala_attention_item_new_from_json (JsonObject *item);
 const char        *tala_attention_item_get_op_id     (TalaAttentionItem *self);
