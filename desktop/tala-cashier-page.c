@@ -34,7 +34,7 @@ struct _TalaCashierPage
   GtkListView     *results_view;
   GtkLabel        *name_label;
   GtkLabel        *totals_label;
-  GtkLabel        *permits_label;
+  GtkBox          *permits_box;
   GtkListView     *buckets_view;
   GtkListView     *history_view;
   GtkEntry        *amount;
@@ -55,6 +55,7 @@ struct _TalaCashierPage
   char            *student;       /* the account shown */
   char            *previewed;     /* canonical args of the previewed payment */
   char            *student_name;  /* of the account shown */
+  char            *balance_text;  /* "₱58,500.00", or "" */
   JsonObject      *receipt;       /* the last payment's receipt, nullable */
   guint            busy;          /* async calls running */
 };
@@ -68,6 +69,46 @@ static const char *const methods[] = {
   "CASH", "CHECK", "CREDIT_CARD", "BANK_TRANSFER", "ONLINE", "GCASH", "MAYA", NULL,
 };
 
+/* An exam permit as a small tag: "Prelim · Unlocked", green when it may
+ * be used, dim while locked; its code and expiry in the tooltip. */
+static GtkWidget *
+permit_tag (JsonObject *permit)
+{
+  const char *period = json_object_get_string_member_with_default (permit, "period", "");
+  const char *status = json_object_get_string_member_with_default (permit, "status", "");
+  const char *code = json_object_get_string_member_with_default (permit, "code", NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *label;
+  g_autofree char *text = NULL;
+  const char *style = "dim-label";
+
+  if (g_str_equal (status, "UNLOCKED"))
+    style = "success";
+  else if (g_str_equal (status, "EXPIRED"))
+    style = "error";
+  /* Translators: an exam permit tag, "Prelim · Unlocked". */
+  text = g_strdup_printf (_("%s · %s"), tala_period_words (period),
+                          tala_permit_status_words (status));
+  label = gtk_label_new (text);
+  gtk_widget_add_css_class (label, "caption-heading");
+  gtk_widget_add_css_class (label, style);
+  gtk_widget_set_margin_start (label, 8);
+  gtk_widget_set_margin_end (label, 8);
+  gtk_widget_set_margin_top (label, 2);
+  gtk_widget_set_margin_bottom (label, 2);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_add_css_class (box, "card");
+  if (code != NULL)
+    {
+      g_autofree char *tip = g_strdup_printf (_("Code %s, valid until %s"), code,
+                                              json_object_get_string_member_with_default (
+                                                permit, "expires", ""));
+
+      gtk_widget_set_tooltip_text (box, tip);
+    }
+  return box;
+}
+
 static void
 show_account (TalaCashierPage *self,
               JsonObject      *account)
@@ -75,7 +116,9 @@ show_account (TalaCashierPage *self,
   JsonObject *e = json_object_has_member (account, "enrollment")
                   ? json_object_get_object_member (account, "enrollment") : NULL;
   JsonArray *history = json_object_get_array_member (account, "history");
-  g_autoptr(GString) permits = g_string_new (NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  GtkWidget *child;
   g_autofree char *name = g_strdup_printf ("%s %s · %s",
                                            json_object_get_string_member (account, "first_name"),
                                            json_object_get_string_member (account, "last_name"),
@@ -89,6 +132,10 @@ show_account (TalaCashierPage *self,
                                         json_object_get_string_member (account, "last_name"));
   g_list_store_remove_all (self->buckets);
   g_list_store_remove_all (self->history);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->permits_box))) != NULL)
+    gtk_box_remove (self->permits_box, child);
+  g_free (self->balance_text);
+  self->balance_text = g_strdup ("");
   if (e != NULL)
     {
       JsonArray *b = json_object_get_array_member (e, "buckets");
@@ -100,21 +147,18 @@ show_account (TalaCashierPage *self,
 
       totals = g_strdup_printf (_("Due %s · Paid %s · Balance %s · Credit %s"),
                                 due, paid, balance, credit);
+      g_free (self->balance_text);
+      self->balance_text = g_strdup (balance);
       for (guint i = 0; b != NULL && i < json_array_get_length (b); i++)
         {
           g_autoptr(TalaBucket) bucket =
-            tala_bucket_new_from_json (json_array_get_object_element (b, i));
+            tala_bucket_new_from_json_on (json_array_get_object_element (b, i), today);
 
           g_list_store_append (self->buckets, bucket);
         }
       for (guint i = 0; p != NULL && i < json_array_get_length (p); i++)
-        {
-          JsonObject *permit = json_array_get_object_element (p, i);
-
-          g_string_append_printf (permits, "%s%s: %s", permits->len ? " · " : "",
-                                  json_object_get_string_member_with_default (permit, "period", ""),
-                                  json_object_get_string_member_with_default (permit, "status", ""));
-        }
+        gtk_box_append (self->permits_box,
+                        permit_tag (json_array_get_object_element (p, i)));
     }
   else
     {
@@ -125,7 +169,6 @@ show_account (TalaCashierPage *self,
                                 unassigned);
     }
   gtk_label_set_label (self->totals_label, totals);
-  gtk_label_set_label (self->permits_label, permits->str);
   for (guint i = 0; history != NULL && i < json_array_get_length (history); i++)
     {
       g_autoptr(TalaHistoryEntry) h =
@@ -229,16 +272,21 @@ describe_allocation (JsonObject *envelope)
     {
       JsonObject *a = json_array_get_object_element (allocation, i);
 
-      /* Translators: one line of a payment's allocation preview. */
-      g_string_append_printf (text, _("Month %d: ₱%s (%s)\n"),
-                              (int) json_object_get_int_member (a, "month"),
-                              json_object_get_string_member (a, "applied"),
+      g_autofree char *applied = tala_format_pesos (json_object_get_string_member (a, "applied"));
+
+      /* Translators: one line of a payment's allocation preview: "Month 1: ₱1,500.00 (part paid)". */
+      g_string_append_printf (text, _("Month %d: %s (%s)\n"),
+                              (int) json_object_get_int_member (a, "month"), applied,
                               json_object_get_boolean_member (a, "is_paid") ? _("now paid")
                                                                             : _("part paid"));
     }
   if (result != NULL && json_object_has_member (result, "credit_added"))
-    g_string_append_printf (text, _("Credit added: ₱%s"),
-                            json_object_get_string_member (result, "credit_added"));
+    {
+      g_autofree char *credit = tala_format_pesos (json_object_get_string_member (result,
+                                                                                 "credit_added"));
+
+      g_string_append_printf (text, _("Credit added: %s"), credit);
+    }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
@@ -309,6 +357,7 @@ record_done_cb (GObject      *object,
   g_autoptr(JsonObject) envelope = tala_session_op_finish (TALA_SESSION (object), result, &error);
   JsonObject *r;
   g_autofree char *text = NULL;
+  g_autofree char *amount = NULL;
   g_autoptr(GDateTime) now = NULL;
   const char *cashier;
 
@@ -337,9 +386,9 @@ record_done_cb (GObject      *object,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.receipt", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.print-receipt", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.save-receipt", TRUE);
-  text = g_strdup_printf (_("Receipt %s: ₱%s received"),
-                          json_object_get_string_member (r, "receipt_no"),
-                          json_object_get_string_member (r, "amount"));
+  amount = tala_format_pesos (json_object_get_string_member (r, "amount"));
+  text = g_strdup_printf (_("Receipt %s: %s received"),
+                          json_object_get_string_member (r, "receipt_no"), amount);
   gtk_label_set_label (self->preview_label, text);
   gtk_editable_set_text (GTK_EDITABLE (self->amount), "");
   gtk_editable_set_text (GTK_EDITABLE (self->reference), "");
@@ -554,6 +603,22 @@ tala_cashier_page_get_message (TalaCashierPage *self)
   return gtk_label_get_label (self->preview_label);
 }
 
+const char *
+tala_cashier_page_get_balance_text (TalaCashierPage *self)
+{
+  g_return_val_if_fail (TALA_IS_CASHIER_PAGE (self), NULL);
+
+  return self->balance_text;
+}
+
+GListModel *
+tala_cashier_page_get_buckets (TalaCashierPage *self)
+{
+  g_return_val_if_fail (TALA_IS_CASHIER_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->buckets);
+}
+
 JsonObject *
 tala_cashier_page_get_receipt (TalaCashierPage *self)
 {
@@ -596,6 +661,47 @@ tala_cashier_page_get_results (TalaCashierPage *self)
   return G_LIST_MODEL (self->results);
 }
 
+/* ---- The tables' rows ----------------------------------------------------- */
+
+/* css-classes of a cell: @base (nullable, "" for none) and @style. */
+static char **
+tala_cashier_style_classes (GtkListItem *item G_GNUC_UNUSED,
+                            const char  *base,
+                            const char  *style)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (base != NULL && base[0] != '\0')
+    g_strv_builder_add (builder, base);
+  if (style != NULL && style[0] != '\0')
+    g_strv_builder_add (builder, style);
+  return g_strv_builder_end (builder);
+}
+
+/* css-classes of a history entry's status: a voided payment is dimmed. */
+static char **
+tala_cashier_status_classes (GtkListItem *item,
+                             const char  *base,
+                             const char  *status)
+{
+  return tala_cashier_style_classes (item, base,
+                                     g_strcmp0 (status, "VOIDED") == 0 ? "dim-label" : NULL);
+}
+
+static GtkListItemFactory *
+row_factory (const char *resource)
+{
+  g_autoptr(GtkBuilderScope) scope = gtk_builder_cscope_new ();
+
+  gtk_builder_cscope_add_callback_symbol (GTK_BUILDER_CSCOPE (scope),
+                                          "tala_cashier_style_classes",
+                                          G_CALLBACK (tala_cashier_style_classes));
+  gtk_builder_cscope_add_callback_symbol (GTK_BUILDER_CSCOPE (scope),
+                                          "tala_cashier_status_classes",
+                                          G_CALLBACK (tala_cashier_status_classes));
+  return gtk_builder_list_item_factory_new_from_resource (scope, resource);
+}
+
 static void
 tala_cashier_page_dispose (GObject *object)
 {
@@ -625,6 +731,7 @@ tala_cashier_page_finalize (GObject *object)
   g_free (self->student);
   g_free (self->previewed);
   g_free (self->student_name);
+  g_free (self->balance_text);
   g_clear_pointer (&self->receipt, json_object_unref);
   G_OBJECT_CLASS (tala_cashier_page_parent_class)->finalize (object);
 }
@@ -648,7 +755,7 @@ tala_cashier_page_class_init (TalaCashierPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, results_view);
   gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, name_label);
   gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, totals_label);
-  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, permits_label);
+  gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, permits_box);
   gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, buckets_view);
   gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, history_view);
   gtk_widget_class_bind_template_child (widget_class, TalaCashierPage, amount);
@@ -673,18 +780,24 @@ tala_cashier_page_class_init (TalaCashierPageClass *klass)
 static void
 tala_cashier_page_init (TalaCashierPage *self)
 {
-  g_autoptr(GtkStringList) strings = gtk_string_list_new (methods);
+  g_autoptr(GtkStringList) strings = gtk_string_list_new (NULL);
   GtkNoSelection *no_selection;
+  g_autoptr(GtkListItemFactory) bucket_factory = row_factory ("/org/tala/Tala/ui/tala-bucket-row.ui");
+  g_autoptr(GtkListItemFactory) history_factory =
+    row_factory ("/org/tala/Tala/ui/tala-history-row.ui");
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->buckets = g_list_store_new (TALA_TYPE_BUCKET);
   self->history = g_list_store_new (TALA_TYPE_HISTORY_ENTRY);
+  self->balance_text = g_strdup ("");
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   g_signal_connect_swapped (self->selection, "notify::selected-item",
                             G_CALLBACK (selection_changed_cb), self);
   gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_factory (self->buckets_view, bucket_factory);
+  gtk_list_view_set_factory (self->history_view, history_factory);
   no_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->buckets)));
   gtk_list_view_set_model (self->buckets_view, GTK_SELECTION_MODEL (no_selection));
   g_object_unref (no_selection);
@@ -694,6 +807,9 @@ tala_cashier_page_init (TalaCashierPage *self)
   g_signal_connect_swapped (self->history_selection, "notify::selected-item",
                             G_CALLBACK (history_selection_changed_cb), self);
   gtk_list_view_set_model (self->history_view, GTK_SELECTION_MODEL (self->history_selection));
+  /* The methods in words, in the order of methods[]. */
+  for (guint i = 0; methods[i] != NULL; i++)
+    gtk_string_list_append (strings, tala_method_words (methods[i]));
   gtk_drop_down_set_model (self->method, G_LIST_MODEL (strings));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.receipt", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.print-receipt", FALSE);

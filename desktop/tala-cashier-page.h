@@ -34,6 +34,11 @@ void        tala_cashier_page_set_payment  (TalaCashierPage *self,
 gboolean    tala_cashier_page_get_busy     (TalaCashierPage *self);
 /* What the form says now: the preview, a refusal or the receipt number. */
 const char *tala_cashier_page_get_message  (TalaCashierPage *self);
+/* The balance of the account shown, in pesos ("₱58,500.00"); "" when
+ * none (no enrollment in the semester, no student). */
+const char *tala_cashier_page_get_balance_text (TalaCashierPage *self);
+/* The account's months, of TalaBucket. */
+GListModel *tala_cashier_page_get_buckets  (TalaCashierPage *self);
 /* The receipt of the last payment recorded here (tala_receipt_new()). */
 JsonObject *tala_cashier_page_get_receipt  (TalaCashierPage *self);
 /* The account's history, of TalaHistoryEntry. */

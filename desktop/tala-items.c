@@ -12,11 +12,15 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "tala-items.h"
+#include "tala-ledger.h"
+#include "tala-receipt.h"
 
-#define MAX_FIELDS 8
+#define MAX_FIELDS 12
 
 typedef struct
 {
@@ -96,9 +100,11 @@ str (JsonObject *object,
 static const char *const tala_student_fields[] = { "number", "full-name", "program", "status" };
 static const char *const tala_bucket_fields[] = {
   "month", "due", "paid", "remaining", "due-date", "state",
+  "due-text", "paid-text", "remaining-text", "style",
 };
 static const char *const tala_history_entry_fields[] = {
   "id", "date", "kind", "amount", "method", "receipt", "status",
+  "amount-text", "kind-text", "method-text", "status-text",
 };
 static const char *const tala_attention_item_fields[] = {
   "op-id", "kind", "code", "message", "advice",
@@ -131,9 +137,24 @@ tala_student_get_number (TalaStudent *self)
 TalaBucket *
 tala_bucket_new_from_json (JsonObject *bucket)
 {
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+
+  return tala_bucket_new_from_json_on (bucket, today);
+}
+
+TalaBucket *
+tala_bucket_new_from_json_on (JsonObject *bucket,
+                              const char *today)
+{
   Item *self = g_object_new (TALA_TYPE_BUCKET, NULL);
   gboolean paid = json_object_get_boolean_member_with_default (bucket, "is_paid", FALSE);
+  gint64 paid_total = 0;
+  gboolean overdue;
 
+  tala_money_parse (str (bucket, "paid_total"), TALA_MONEY_NON_NEGATIVE, &paid_total, NULL);
+  overdue = !paid && today != NULL && str (bucket, "due_date")[0] != '\0' &&
+            strcmp (str (bucket, "due_date"), today) < 0;
   self->values[0] = g_strdup_printf ("%" G_GINT64_FORMAT,
                                      json_object_get_int_member_with_default (bucket, "month", 0));
   self->values[1] = g_strdup (str (bucket, "due"));
@@ -141,8 +162,89 @@ tala_bucket_new_from_json (JsonObject *bucket)
   self->values[3] = g_strdup (str (bucket, "remaining"));
   self->values[4] = g_strdup (str (bucket, "due_date"));
   /* Translators: the state of one month's bucket of fees. */
-  self->values[5] = g_strdup (paid ? C_("bucket", "Paid") : C_("bucket", "Due"));
+  if (paid)
+    self->values[5] = g_strdup (C_("bucket", "Paid"));
+  else if (overdue)
+    self->values[5] = g_strdup (C_("bucket", "Overdue"));
+  else if (paid_total > 0)
+    self->values[5] = g_strdup (C_("bucket", "Partly paid"));
+  else
+    self->values[5] = g_strdup (C_("bucket", "Due"));
+  self->values[6] = tala_format_pesos (str (bucket, "due"));
+  self->values[7] = tala_format_pesos (str (bucket, "paid_total"));
+  self->values[8] = tala_format_pesos (str (bucket, "remaining"));
+  /* A style class of libadwaita: paid green, overdue red, part paid amber. */
+  self->values[9] = g_strdup (paid ? "success" : overdue ? "error"
+                              : paid_total > 0 ? "warning" : "");
   return (TalaBucket *) self;
+}
+
+const char *
+tala_period_words (const char *period)
+{
+  if (g_strcmp0 (period, "PRELIM") == 0)
+    return _("Prelim");
+  if (g_strcmp0 (period, "MIDTERM") == 0)
+    return _("Midterm");
+  if (g_strcmp0 (period, "PREFINAL") == 0)
+    return _("Pre-final");
+  if (g_strcmp0 (period, "FINAL") == 0)
+    return _("Final");
+  return period ? period : "";
+}
+
+const char *
+tala_permit_status_words (const char *status)
+{
+  if (g_strcmp0 (status, "LOCKED") == 0)
+    return C_("permit", "Locked");
+  if (g_strcmp0 (status, "UNLOCKED") == 0)
+    return C_("permit", "Unlocked");
+  if (g_strcmp0 (status, "USED") == 0)
+    return C_("permit", "Used");
+  if (g_strcmp0 (status, "EXPIRED") == 0)
+    return C_("permit", "Expired");
+  return status ? status : "";
+}
+
+/* The words of a history entry's type, method and status. */
+static const char *
+kind_words (const char *kind)
+{
+  if (g_strcmp0 (kind, "PAYMENT") == 0)
+    return C_("history", "Payment");
+  if (g_strcmp0 (kind, "VOID") == 0)
+    return C_("history", "Void");
+  if (g_strcmp0 (kind, "ADJUSTMENT") == 0)
+    return C_("history", "Adjustment");
+  if (g_strcmp0 (kind, "CARRY") == 0)
+    return C_("history", "Carried credit");
+  return kind;
+}
+
+const char *
+tala_method_words (const char *method)
+{
+  static const struct { const char *code; const char *words; } names[] = {
+    { "CASH", N_("Cash") }, { "CHECK", N_("Check") }, { "CREDIT_CARD", N_("Credit card") },
+    { "BANK_TRANSFER", N_("Bank transfer") }, { "ONLINE", N_("Online") },
+    { "GCASH", N_("GCash") }, { "MAYA", N_("Maya") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (method, names[i].code) == 0)
+      return _(names[i].words);
+  return method;
+}
+
+static const char *
+history_status_words (const char *status)
+{
+  if (g_strcmp0 (status, "COMPLETED") == 0)
+    return C_("history", "Completed");
+  if (g_strcmp0 (status, "VOIDED") == 0)
+    return C_("history", "Voided");
+  return status;
 }
 
 TalaHistoryEntry *
@@ -157,6 +259,10 @@ tala_history_entry_new_from_json (JsonObject *entry)
   self->values[4] = g_strdup (str (entry, "method"));
   self->values[5] = g_strdup (str (entry, "receipt_no"));
   self->values[6] = g_strdup (str (entry, "status"));
+  self->values[7] = tala_format_pesos (str (entry, "amount"));
+  self->values[8] = g_strdup (kind_words (str (entry, "type")));
+  self->values[9] = g_strdup (tala_method_words (str (entry, "method")));
+  self->values[10] = g_strdup (history_status_words (str (entry, "status")));
   return (TalaHistoryEntry *) self;
 }
 

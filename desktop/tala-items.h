@@ -27,10 +27,24 @@ G_DECLARE_FINAL_TYPE (TalaAttentionItem, tala_attention_item, TALA, ATTENTION_IT
 /* A search result (a Profile): number, full-name, program, status. */
 TalaStudent       *tala_student_new_from_json        (JsonObject *profile);
 const char        *tala_student_get_number           (TalaStudent *self);
-/* An account bucket: month, due, paid, remaining, due-date, state. */
+/* An account bucket: month, due, paid, remaining, due-date (as the ledger
+ * has them), state (Paid, Overdue, Partly paid or Due, in words),
+ * due-text, paid-text, remaining-text (₱1,500.00) and style (a style
+ * class: success, error, warning or ""). */
 TalaBucket        *tala_bucket_new_from_json         (JsonObject *bucket);
-/* A history line: id, date, kind, amount, method, receipt, status. */
+/* The same, overdue when its due date is before @today (YYYY-MM-DD,
+ * nullable) and it is not paid. */
+TalaBucket        *tala_bucket_new_from_json_on      (JsonObject *bucket,
+                                                      const char *today);
+/* A history line: id, date, kind, amount, method, receipt, status (as
+ * the ledger has them) and amount-text, kind-text, method-text,
+ * status-text (in words). */
 TalaHistoryEntry  *tala_history_entry_new_from_json  (JsonObject *entry);
+/* An exam period (PRELIM, ...) and a permit's status (LOCKED, ...) in words. */
+const char        *tala_period_words                 (const char *period);
+const char        *tala_permit_status_words          (const char *status);
+/* A payment method (CASH, GCASH, ...) in words. */
+const char        *tala_method_words                 (const char *method);
 /* A rejected op: op-id, kind, code, message, advice. */
 TalaAttentionItem *tala_attention_item_new_from_json (JsonObject *item);
 const char        *tala_attention_item_get_op_id     (TalaAttentionItem *self);

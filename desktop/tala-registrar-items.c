@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "tala-items.h"
+#include "tala-receipt.h"
 #include "tala-registrar-items.h"
 
 /* ---- TalaRecord ---------------------------------------------------------- */
@@ -349,6 +351,48 @@ tala_registrar_status_words (const char *status)
   if (g_strcmp0 (status, "GRADUATED") == 0)
     return C_("student", "graduated");
   return status ? status : "";
+}
+
+static const char *
+note_status_words (const char *status)
+{
+  if (g_strcmp0 (status, "PAID") == 0)
+    /* Translators: a promissory note whose month was paid. */
+    return C_("note", "Kept");
+  if (g_strcmp0 (status, "OVERDUE") == 0)
+    return C_("note", "Overdue");
+  if (g_strcmp0 (status, "OPEN") == 0)
+    return C_("note", "Open");
+  return status ? status : "";
+}
+
+TalaRecord *
+tala_record_new_from_note (JsonObject *note)
+{
+  const char *period = json_object_get_string_member_with_default (note, "period", NULL);
+  const char *promised = json_object_get_string_member_with_default (note, "promised_date", "");
+  const char *by = json_object_get_string_member_with_default (note, "granted_by", NULL);
+  const char *reason = json_object_get_string_member_with_default (note, "reason", "");
+  int month = (int) json_object_get_int_member_with_default (note, "month", 0);
+  g_autofree char *left = tala_format_pesos (
+    json_object_get_string_member_with_default (note, "balance", NULL));
+  g_autofree char *due = tala_format_pesos (
+    json_object_get_string_member_with_default (note, "due", NULL));
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  /* Translators: "Midterm · month 3 to be paid by 2025-07-15". */
+  title = g_strdup_printf (_("%s · month %d to be paid by %s"),
+                           tala_period_words (period), month, promised);
+  /* Translators: "2025-FIRST · ₱10,000.00 left of ₱10,000.00 · registrar1: reason". */
+  subtitle = g_strdup_printf (_("%s · %s left of %s · %s: %s"),
+                              json_object_get_string_member_with_default (note, "semester", ""),
+                              left, due, by ? by : _("system"), reason);
+  return tala_record_new (json_object_get_string_member_with_default (note, "note_id", NULL),
+                          title, subtitle,
+                          note_status_words (json_object_get_string_member_with_default (
+                                               note, "status", NULL)),
+                          NULL, json_object_ref (note));
 }
 
 static const char *

@@ -50,6 +50,12 @@ const char   *tala_grade_row_get_saved    (TalaGradeRow *self);
 /* FINALIZED or CREDITED: the grade can no longer be submitted. */
 gboolean      tala_grade_row_get_locked   (TalaGradeRow *self);
 
+/* A promissory note of tala_ledger_registrar_promissory_notes(): key
+ * note_id, title "Midterm · month 3 to be paid by 2025-07-15", subtitle
+ * semester, what is left of the month, who granted it and why; detail
+ * its status in words (Open, Overdue, Kept). */
+TalaRecord   *tala_record_new_from_note   (JsonObject   *note);
+
 /* Plain words for the effective status of a student (ACTIVE, LOA, ...). */
 const char   *tala_registrar_status_words (const char *status);
 /* What blocked an op with @args (its "error" in @envelope: code and

@@ -52,6 +52,8 @@ struct _TalaRegistrarPage
   GtkLabel            *gpa_label;
   GtkListView         *transcript_view;
   GtkListView         *permits_view;
+  GtkListView         *notes_view;
+  GtkLabel            *notes_empty;
   GtkDropDown         *note_period;
   AdwEntryRow         *note_date;
   AdwEntryRow         *note_reason;
@@ -71,8 +73,10 @@ struct _TalaRegistrarPage
   GtkSingleSelection  *takes_selection;
   GListStore          *transcript;   /* of TalaRecord */
   GListStore          *permits;      /* of TalaRecord */
+  GListStore          *notes;        /* of TalaRecord */
   GListStore          *inc;          /* of TalaRecord */
   GtkStringList       *sections;
+  GHashTable          *section_text; /* code → its line in the section list */
   GCancellable        *cancellable;
   char                *student;
   char                *profile_text;
@@ -261,8 +265,8 @@ node_take_object (JsonObject *object)
   return node;
 }
 
-/* {profile, semester?, account?, subjects?, transcript?}: what the student
- * pages show.  Without a semester, the active one (the account's). */
+/* {profile, semester?, account?, subjects?, transcript?, notes?}: what the
+ * student pages show.  Without a semester, the active one (the account's). */
 static JsonNode *
 read_student (TalaLedger *ledger,
               gpointer    data,
@@ -271,7 +275,7 @@ read_student (TalaLedger *ledger,
   Query *q = data;
   JsonObject *out = json_object_new ();
   JsonObject *profile, *account, *enrollment, *subjects, *transcript;
-  JsonArray *enrollments;
+  JsonArray *enrollments, *notes;
   g_autofree char *semester = g_strdup (q->semester);
 
   profile = tala_ledger_registrar_student (ledger, q->student, g_get_real_time (), error);
@@ -301,75 +305,45 @@ read_student (TalaLedger *ledger,
   transcript = tala_ledger_transcript (ledger, q->student, NULL);
   if (transcript != NULL)
     json_object_set_object_member (out, "transcript", transcript);
+  notes = tala_ledger_registrar_promissory_notes (ledger, q->student, g_get_real_time (), NULL);
+  if (notes != NULL)
+    json_object_set_array_member (out, "notes", notes);
   return node_take_object (out);
 }
 
-static int
-compare_codes (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
-}
-
-/* The sections of the semester, by code: every subject of every program,
- * its sections (tala_ledger_sections() judged for any one student). */
+/* The semester's sections by code (tala_ledger_registrar_semester_sections()). */
 static JsonNode *
 read_sections (TalaLedger *ledger,
                gpointer    data,
                GError    **error)
 {
   Query *q = data;
-  g_autoptr(JsonArray) programs = NULL;
-  g_autoptr(JsonArray) anyone = NULL;
-  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
-  JsonArray *out = json_array_new ();
+  JsonArray *sections;
   JsonNode *node;
-  const char *student = q->student;
-  gint64 count;
 
-  programs = tala_ledger_programs (ledger, 0, 0, &count, error);
-  if (programs == NULL)
-    {
-      json_array_unref (out);
-      return NULL;
-    }
-  if (student == NULL)
-    {
-      anyone = tala_ledger_search_students (ledger, "", 1, NULL);
-      if (anyone != NULL && json_array_get_length (anyone) > 0)
-        student = str_member (json_array_get_object_element (anyone, 0), "student_id");
-    }
-  for (guint i = 0; student != NULL && q->semester != NULL &&
-                    i < json_array_get_length (programs); i++)
-    {
-      const char *program = str_member (json_array_get_object_element (programs, i), "code");
-      g_autoptr(JsonArray) subjects = program ? tala_ledger_program_subjects (ledger, program,
-                                                                              NULL) : NULL;
-
-      for (guint j = 0; subjects != NULL && j < json_array_get_length (subjects); j++)
-        {
-          const char *subject = str_member (json_array_get_object_element (subjects, j), "code");
-          g_autoptr(JsonObject) found = subject ? tala_ledger_sections (ledger, student,
-                                                                        q->semester, subject,
-                                                                        NULL) : NULL;
-          JsonArray *sections = arr_member (found, "sections");
-
-          for (guint k = 0; sections != NULL && k < json_array_get_length (sections); k++)
-            {
-              const char *code = str_member (json_array_get_object_element (sections, k),
-                                             "section");
-
-              if (code != NULL)
-                g_ptr_array_add (codes, g_strdup (code));
-            }
-        }
-    }
-  g_ptr_array_sort (codes, compare_codes);
-  for (guint i = 0; i < codes->len; i++)
-    json_array_add_string_element (out, g_ptr_array_index (codes, i));
+  sections = tala_ledger_registrar_semester_sections (ledger, q->semester, error);
+  if (sections == NULL)
+    return NULL;
   node = json_node_new (JSON_NODE_ARRAY);
-  json_node_take_array (node, out);
+  json_node_take_array (node, sections);
   return node;
+}
+
+/* {"semester": the active semester's code} or {} when none is. */
+static JsonNode *
+read_active_semester (TalaLedger *ledger,
+                      gpointer    data G_GNUC_UNUSED,
+                      GError    **error)
+{
+  g_autofree char *code = NULL;
+  JsonObject *out;
+
+  if (!tala_ledger_registrar_active_semester (ledger, &code, error))
+    return NULL;
+  out = json_object_new ();
+  if (code != NULL)
+    json_object_set_string_member (out, "semester", code);
+  return node_take_object (out);
 }
 
 static JsonNode *
@@ -456,6 +430,7 @@ show_student (TalaRegistrarPage *self,
   JsonArray *takes = arr_member (subjects, "subjects");
   JsonArray *semesters = arr_member (transcript, "semesters");
   JsonArray *permits = arr_member (enrollment, "permits");
+  JsonArray *notes = arr_member (data, "notes");
   const char *semester = str_member (data, "semester");
   const char *status = str_member (profile, "effective_status");
   g_autoptr(GString) profile_text = g_string_new (NULL);
@@ -551,11 +526,19 @@ show_student (TalaRegistrarPage *self,
                                   : g_strdup_printf (_("Unlocks when month %d is paid"),
                                                      (int) int_member (p, "month"));
       g_ptr_array_add (items, tala_record_new (str_member (p, "period"),
-                                               str_member (p, "period"), sub,
-                                               str_member (p, "status"), NULL,
-                                               json_object_ref (p)));
+                                               tala_period_words (str_member (p, "period")),
+                                               sub,
+                                               tala_permit_status_words (str_member (p, "status")),
+                                               NULL, json_object_ref (p)));
     }
   store_replace (self->permits, items);
+  g_ptr_array_set_size (items, 0);
+
+  for (guint i = 0; notes != NULL && i < json_array_get_length (notes); i++)
+    g_ptr_array_add (items, tala_record_new_from_note (json_array_get_object_element (notes, i)));
+  store_replace (self->notes, items);
+  gtk_widget_set_visible (GTK_WIDGET (self->notes_empty), items->len == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->notes_view), items->len > 0);
 }
 
 static void
@@ -1156,12 +1139,41 @@ sections_done_cb (GObject      *object,
     return;
   busy_end (self);
   if (node == NULL)
-    return;
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (g_error_matches (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID))
+        text = g_strdup_printf (_("There is no semester %s. Type a semester code at the top, "
+                                  "like 2025-FIRST."), semester_code (self) ?: "");
+      else
+        text = g_strdup (error->message);
+      gtk_label_set_label (self->roster_label, text);
+      self->loading_sections = TRUE;
+      gtk_string_list_splice (self->sections, 0,
+                              g_list_model_get_n_items (G_LIST_MODEL (self->sections)), NULL);
+      self->loading_sections = FALSE;
+      return;
+    }
   array = json_node_get_array (node);
+  g_hash_table_remove_all (self->section_text);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      g_ptr_array_add (codes, (gpointer) json_array_get_string_element (array, i));
-      if (g_strcmp0 (json_array_get_string_element (array, i), self->roster_section) == 0)
+      JsonObject *section = json_array_get_object_element (array, i);
+      const char *code = str_member (section, "code");
+      const char *professor = str_member (section, "professor");
+      /* Translators: a section in the grade sheet's list:
+       * "CS101-A · Programming Fundamentals · 12 of 40 seats · prof1". */
+      g_autofree char *text = g_strdup_printf (_("%s · %s · %d of %d seats · %s"), code,
+                                               str_member (section, "subject_name") ?: "",
+                                               (int) int_member (section, "taken"),
+                                               (int) int_member (section, "capacity"),
+                                               professor ? professor : _("no professor"));
+
+      g_hash_table_insert (self->section_text, g_strdup (code), g_steal_pointer (&text));
+      g_ptr_array_add (codes, (gpointer) code);
+      if (g_strcmp0 (code, self->roster_section) == 0)
         keep = i;
     }
   g_ptr_array_add (codes, NULL);
@@ -1184,7 +1196,7 @@ load_sections_action (GtkWidget  *widget,
     return;
   busy_begin (self);
   tala_session_read_async (self->session, read_sections,
-                           query_new (self->student, semester_code (self), NULL),
+                           query_new (NULL, semester_code (self), NULL),
                            (GDestroyNotify) query_free, self->cancellable,
                            sections_done_cb, g_object_ref (self));
 }
@@ -1402,6 +1414,31 @@ view_changed_cb (TalaRegistrarPage *self)
     load_sections_action (GTK_WIDGET (self), NULL, NULL);
 }
 
+/* ---- The section list ----------------------------------------------------- */
+
+static void
+section_setup_cb (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+                  GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+/* The popup of the section list shows each section's subject, seats and
+ * professor; the button shows the code. */
+static void
+section_bind_cb (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+                 GtkListItem              *item,
+                 TalaRegistrarPage        *self)
+{
+  const char *code = gtk_string_object_get_string (gtk_list_item_get_item (item));
+  const char *text = g_hash_table_lookup (self->section_text, code);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : code);
+}
+
 /* ---- The roster's columns ------------------------------------------------ */
 
 static void
@@ -1440,6 +1477,44 @@ grade_unbind_cb (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
   g_object_set_data (G_OBJECT (item), "binding", NULL);
 }
 
+/* ---- The active semester ------------------------------------------------- */
+
+static void
+active_semester_done_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(TalaRegistrarPage) self = user_data;
+  g_autoptr(JsonNode) node = tala_session_read_finish (TALA_SESSION (object), result, NULL);
+  const char *active = node ? str_member (json_node_get_object (node), "semester") : NULL;
+  const char *view;
+
+  if (self->session == NULL)
+    return;
+  busy_end (self);
+  /* Only a field nobody filled in meanwhile takes the default. */
+  if (active == NULL || semester_code (self) != NULL)
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (self->semester), active);
+  view = adw_view_stack_get_visible_child_name (self->views);
+  if (g_strcmp0 (view, "grades") == 0)
+    load_sections_action (GTK_WIDGET (self), NULL, NULL);
+}
+
+/* The semester field starts as the active semester.  The replica may not
+ * know it before the first sync: then it is looked up again after each
+ * sync while the field stays empty. */
+static void
+load_active_semester (TalaRegistrarPage *self)
+{
+  if (self->session == NULL || semester_code (self) != NULL ||
+      !tala_session_get_set_up (self->session))
+    return;
+  busy_begin (self);
+  tala_session_read_async (self->session, read_active_semester, NULL, NULL, self->cancellable,
+                           active_semester_done_cb, g_object_ref (self));
+}
+
 /* ---- Public -------------------------------------------------------------- */
 
 void
@@ -1452,6 +1527,9 @@ tala_registrar_page_set_session (TalaRegistrarPage *self,
   g_clear_object (&self->results);
   self->results = tala_student_list_new (tala_session_get_store (session));
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->results));
+  g_signal_connect_object (session, "sync-finished", G_CALLBACK (load_active_semester), self,
+                           G_CONNECT_SWAPPED);
+  load_active_semester (self);
 }
 
 void
@@ -1594,6 +1672,12 @@ tala_registrar_page_get_permits (TalaRegistrarPage *self)
 }
 
 GListModel *
+tala_registrar_page_get_notes (TalaRegistrarPage *self)
+{
+  return G_LIST_MODEL (self->notes);
+}
+
+GListModel *
 tala_registrar_page_get_inc (TalaRegistrarPage *self)
 {
   return G_LIST_MODEL (self->inc);
@@ -1637,6 +1721,13 @@ GListModel *
 tala_registrar_page_get_sections (TalaRegistrarPage *self)
 {
   return G_LIST_MODEL (self->sections);
+}
+
+const char *
+tala_registrar_page_get_section_text (TalaRegistrarPage *self,
+                                      const char        *section)
+{
+  return g_hash_table_lookup (self->section_text, section);
 }
 
 void
@@ -1712,8 +1803,10 @@ tala_registrar_page_finalize (GObject *object)
   g_clear_object (&self->takes);
   g_clear_object (&self->transcript);
   g_clear_object (&self->permits);
+  g_clear_object (&self->notes);
   g_clear_object (&self->inc);
   g_clear_object (&self->sections);
+  g_clear_pointer (&self->section_text, g_hash_table_unref);
   g_clear_pointer (&self->blocked, json_object_unref);
   g_ptr_array_unref (self->grade_queue);
   g_string_free (self->grade_errors, TRUE);
@@ -1773,6 +1866,8 @@ tala_registrar_page_class_init (TalaRegistrarPageClass *klass)
   BIND (gpa_label);
   BIND (transcript_view);
   BIND (permits_view);
+  BIND (notes_view);
+  BIND (notes_empty);
   BIND (note_period);
   BIND (note_date);
   BIND (note_reason);
@@ -1824,18 +1919,24 @@ tala_registrar_page_init (TalaRegistrarPage *self)
   const char *status_labels[] = { C_("student", "Active"), C_("student", "Withdrawn"),
                                   C_("student", "Graduated"), NULL };
   /* Translators: the exam periods, in the order of periods[]. */
-  const char *period_labels[] = { _("Prelim"), _("Midterm"), _("Pre-final"), _("Final"), NULL };
+  const char *period_labels[] = { tala_period_words (periods[0]),
+                                  tala_period_words (periods[1]),
+                                  tala_period_words (periods[2]),
+                                  tala_period_words (periods[3]), NULL };
   g_autoptr(GtkStringList) status_list = gtk_string_list_new (status_labels);
   g_autoptr(GtkStringList) period_list = gtk_string_list_new (period_labels);
   g_autoptr(GtkSelectionModel) model = NULL;
+  g_autoptr(GtkListItemFactory) section_factory = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->takes = g_list_store_new (TALA_TYPE_RECORD);
   self->transcript = g_list_store_new (TALA_TYPE_RECORD);
   self->permits = g_list_store_new (TALA_TYPE_RECORD);
+  self->notes = g_list_store_new (TALA_TYPE_RECORD);
   self->inc = g_list_store_new (TALA_TYPE_RECORD);
   self->sections = gtk_string_list_new (NULL);
+  self->section_text = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->grade_queue = g_ptr_array_new_with_free_func (g_object_unref);
   self->grade_errors = g_string_new (NULL);
   self->profile_text = g_strdup ("");
@@ -1859,6 +1960,9 @@ tala_registrar_page_init (TalaRegistrarPage *self)
   model = no_selection (self->permits);
   gtk_list_view_set_model (self->permits_view, model);
   g_clear_object (&model);
+  model = no_selection (self->notes);
+  gtk_list_view_set_model (self->notes_view, model);
+  g_clear_object (&model);
   model = no_selection (self->inc);
   gtk_list_view_set_model (self->inc_view, model);
   g_clear_object (&model);
@@ -1866,6 +1970,10 @@ tala_registrar_page_init (TalaRegistrarPage *self)
   gtk_drop_down_set_model (self->status_choice, G_LIST_MODEL (status_list));
   gtk_drop_down_set_model (self->note_period, G_LIST_MODEL (period_list));
   gtk_drop_down_set_model (self->section_choice, G_LIST_MODEL (self->sections));
+  section_factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (section_factory, "setup", G_CALLBACK (section_setup_cb), NULL);
+  g_signal_connect (section_factory, "bind", G_CALLBACK (section_bind_cb), self);
+  gtk_drop_down_set_list_factory (self->section_choice, section_factory);
   g_signal_connect_swapped (self->section_choice, "notify::selected",
                             G_CALLBACK (section_chosen_cb), self);
   g_signal_connect_swapped (self->views, "notify::visible-child-name",

@@ -66,6 +66,9 @@ GListModel  *tala_registrar_page_get_takes       (TalaRegistrarPage *self);
 GListModel  *tala_registrar_page_get_transcript  (TalaRegistrarPage *self);
 const char  *tala_registrar_page_get_gpa_text    (TalaRegistrarPage *self);
 GListModel  *tala_registrar_page_get_permits     (TalaRegistrarPage *self);
+/* The student's promissory notes (tala_record_new_from_note()), newest
+ * semester first. */
+GListModel  *tala_registrar_page_get_notes       (TalaRegistrarPage *self);
 GListModel  *tala_registrar_page_get_inc         (TalaRegistrarPage *self);
 
 /* The add-subject form ("registrar.add-subject" sends it); @section
@@ -84,6 +87,9 @@ gboolean     tala_registrar_page_get_override_offered (TalaRegistrarPage *self);
 /* The grade sheet: picks a section of the semester and loads its roster
  * (TalaGradeRow items); "registrar.save-grades" and "registrar.finalize". */
 GListModel  *tala_registrar_page_get_sections    (TalaRegistrarPage *self);
+/* The line of @section in the list: code, subject, seats, professor. */
+const char  *tala_registrar_page_get_section_text (TalaRegistrarPage *self,
+                                                   const char        *section);
 void         tala_registrar_page_set_section     (TalaRegistrarPage *self,
                                                   const char        *section);
 GListModel  *tala_registrar_page_get_roster      (TalaRegistrarPage *self);

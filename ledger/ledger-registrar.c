@@ -772,3 +772,140 @@ tala_ledger_registrar_roster (TalaLedger *self,
   json_object_set_array_member (out, "students", students);
   return g_steal_pointer (&out);
 }
+
+/* ---- A semester's sections ----------------------------------------------- */
+
+/**
+ * tala_ledger_registrar_semester_sections:
+ * @semester: a semester code
+ *
+ * Every section of @semester by code, as tala_ledger_staff_section()
+ * gives it (semester, code, subject, capacity, room?, schedule_notes?,
+ * slots [{day, start, end, room?}]) plus professor (username or null),
+ * subject_name, units and taken (takes not DROPPED).  %NULL with
+ * %TALA_LEDGER_ERROR_INVALID for an unknown semester.  Blocks on SQLite.
+ *
+ * Returns: (transfer full): the sections
+ */
+JsonArray *
+tala_ledger_registrar_semester_sections (TalaLedger *self,
+                                         const char *semester,
+                                         GError    **error)
+{
+  gint64 semester_id, count;
+
+  g_return_val_if_fail (self != NULL && semester != NULL, NULL);
+
+  if (!tala_semester_find (self, semester, &semester_id, error))
+    return NULL;
+  if (semester_id == 0)
+    {
+      g_set_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID,
+                   "no semester %s", semester);
+      return NULL;
+    }
+  return _tala_section_list (self, semester, NULL, TRUE, 0, -1, &count, error);
+}
+
+/* ---- Promissory notes ---------------------------------------------------- */
+
+/**
+ * tala_ledger_registrar_promissory_notes:
+ * @student: a student number or provisional alias
+ * @now_us: the hub clock; its business date tells an overdue note
+ *
+ * The student's promissory notes (D-X3), newest semester first, then
+ * newest note first: note_id, semester, period, month (the month whose
+ * payment the permit waits for), promised_date, reason, granted_by
+ * (username or null), permit_status and permit_code (or null) of the
+ * period's permit now, due and balance of that month, and status: PAID
+ * (the month is paid: the promise was kept), OVERDUE (unpaid after the
+ * promised date) or OPEN.  %NULL with %TALA_LEDGER_ERROR_INVALID for an
+ * unknown student.  Blocks on SQLite.
+ *
+ * Returns: (transfer full): the notes
+ */
+JsonArray *
+tala_ledger_registrar_promissory_notes (TalaLedger *self,
+                                        const char *student,
+                                        gint64      now_us,
+                                        GError    **error)
+{
+  g_autoptr(TalaStmt) stmt = NULL;
+  g_autoptr(JsonArray) out = json_array_new ();
+  gint64 student_id;
+  char today[11];
+  int rc;
+
+  g_return_val_if_fail (self != NULL && student != NULL, NULL);
+
+  if (!student_find (self, student, &student_id, NULL, error) ||
+      !business_today (self, now_us, today, error))
+    return NULL;
+  stmt = tala_db_query (self, error,
+                        "SELECT pn.uuid, m.code, pn.period, p.month, pn.promised_date, pn.reason,"
+                        " pn.actor, p.status, p.code, coalesce (b.due, 0),"
+                        " coalesce (b.due - b.paid_total, 0), coalesce (b.is_paid, 0)"
+                        " FROM promissory_note pn JOIN enrollment e ON e.id = pn.enrollment_id"
+                        " JOIN semester m ON m.id = e.semester_id"
+                        " JOIN permit p ON p.enrollment_id = pn.enrollment_id"
+                        "  AND p.period = pn.period"
+                        " LEFT JOIN bucket b ON b.enrollment_id = p.enrollment_id"
+                        "  AND b.month = p.month"
+                        " WHERE e.student_id = :s ORDER BY m.start_date DESC, pn.id DESC",
+                        ":s", DB_INT, student_id, NULL);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = tala_db_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      JsonObject *n = json_object_new ();
+      const char *promised = tala_stmt_text (stmt, 4);
+      const char *status = tala_stmt_int (stmt, 11) != 0 ? "PAID"
+                           : strcmp (promised, today) < 0 ? "OVERDUE" : "OPEN";
+
+      json_object_set_string_member (n, "note_id", tala_stmt_text (stmt, 0));
+      json_object_set_string_member (n, "semester", tala_stmt_text (stmt, 1));
+      json_object_set_string_member (n, "period", tala_stmt_text (stmt, 2));
+      json_object_set_int_member (n, "month", tala_stmt_int (stmt, 3));
+      json_object_set_string_member (n, "promised_date", promised);
+      json_object_set_string_member (n, "reason", tala_stmt_text (stmt, 5));
+      obj_set_str_or_null (n, "granted_by", tala_stmt_text (stmt, 6));
+      json_object_set_string_member (n, "permit_status", tala_stmt_text (stmt, 7));
+      obj_set_str_or_null (n, "permit_code", tala_stmt_text (stmt, 8));
+      obj_set_money (n, "due", tala_stmt_int (stmt, 9));
+      obj_set_money (n, "balance", tala_stmt_int (stmt, 10));
+      json_object_set_string_member (n, "status", status);
+      json_array_add_object_element (out, n);
+    }
+  return rc == SQLITE_DONE ? g_steal_pointer (&out) : NULL;
+}
+
+/* ---- The active semester ------------------------------------------------- */
+
+/**
+ * tala_ledger_registrar_active_semester:
+ * @code: (out) (transfer full) (nullable): the code of the semester marked
+ *   is_active, or %NULL when none is
+ *
+ * Blocks on SQLite.
+ *
+ * Returns: %FALSE only when the database failed
+ */
+gboolean
+tala_ledger_registrar_active_semester (TalaLedger *self,
+                                       char      **code,
+                                       GError    **error)
+{
+  g_autoptr(TalaStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (self != NULL && code != NULL, FALSE);
+
+  *code = NULL;
+  stmt = tala_db_query (self, error, "SELECT code FROM semester WHERE is_active LIMIT 1", NULL);
+  if (stmt == NULL || (rc = tala_db_step (self, stmt, error)) < 0)
+    return FALSE;
+  if (rc == SQLITE_ROW)
+    *code = g_strdup (tala_stmt_text (stmt, 0));
+  return TRUE;
+}

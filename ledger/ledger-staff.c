@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "ledger-private.h"
+#include "tala-ledger-registrar.h"
 #include "tala-ledger-staff.h"
 
 static const char * const day_names[] = { "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN" };
@@ -352,6 +353,63 @@ teaching_json (TalaLedger *self,
   return out;
 }
 
+#define SECTION_FILTER \
+  " WHERE (:p IS NULL OR u.username = :p) AND (:sem IS NULL OR se.code = :sem)"
+
+/**
+ * _tala_section_list:
+ * @semester: (nullable): only this semester's sections
+ * @professor: (nullable): only the sections this username teaches
+ * @with_professor: whether each section names its professor (a string,
+ *   or null when none is assigned)
+ * @limit: at most this many rows; -1 for all
+ *
+ * Sections newest semester first, then by code, as
+ * tala_ledger_staff_section() gives them without professor, plus
+ * subject_name, units and taken (the takes that are not DROPPED).  The
+ * professor's list and the registrar's list of a semester share it.
+ *
+ * Returns: (transfer full): the page's sections
+ */
+JsonArray *
+_tala_section_list (TalaLedger *self,
+                    const char *semester,
+                    const char *professor,
+                    gboolean    with_professor,
+                    gint64      offset,
+                    gint64      limit,
+                    gint64     *count,
+                    GError    **error)
+{
+  g_autoptr(TalaStmt) stmt = NULL;
+  g_autoptr(JsonArray) out = json_array_new ();
+  int rc;
+
+  if (!tala_db_int (self, count, NULL, error,
+                    "SELECT count(*) FROM section sec JOIN semester se ON se.id = sec.semester_id"
+                    " LEFT JOIN user u ON u.id = sec.professor_id" SECTION_FILTER,
+                    ":p", DB_TEXT, professor, ":sem", DB_TEXT, semester, NULL))
+    return NULL;
+  stmt = tala_db_query (self, error,
+                        SECTION_SQL SECTION_FILTER
+                        " ORDER BY se.start_date DESC, sec.code LIMIT :lim OFFSET :off",
+                        ":p", DB_TEXT, professor, ":sem", DB_TEXT, semester,
+                        ":lim", DB_INT, limit, ":off", DB_INT, offset, NULL);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = tala_db_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      JsonObject *section = teaching_json (self, stmt, error);
+
+      if (section == NULL)
+        return NULL;
+      if (with_professor)
+        obj_set_str_or_null (section, "professor", tala_stmt_text (stmt, 5));
+      json_array_add_object_element (out, section);
+    }
+  return rc == SQLITE_DONE ? g_steal_pointer (&out) : NULL;
+}
+
 /**
  * tala_ledger_staff_professor_sections:
  * @professor: a username
@@ -372,32 +430,9 @@ tala_ledger_staff_professor_sections (TalaLedger *self,
                                       gint64     *count,
                                       GError    **error)
 {
-  g_autoptr(TalaStmt) stmt = NULL;
-  g_autoptr(JsonArray) out = json_array_new ();
-  int rc;
+  g_return_val_if_fail (professor != NULL, NULL);
 
-  if (!tala_db_int (self, count, NULL, error,
-                    "SELECT count(*) FROM section sec JOIN semester se ON se.id = sec.semester_id"
-                    " JOIN user u ON u.id = sec.professor_id"
-                    " WHERE u.username = :p AND (:sem IS NULL OR se.code = :sem)",
-                    ":p", DB_TEXT, professor, ":sem", DB_TEXT, semester, NULL))
-    return NULL;
-  stmt = tala_db_query (self, error,
-                        SECTION_SQL " WHERE u.username = :p AND (:sem IS NULL OR se.code = :sem)"
-                        " ORDER BY se.start_date DESC, sec.code LIMIT :lim OFFSET :off",
-                        ":p", DB_TEXT, professor, ":sem", DB_TEXT, semester,
-                        ":lim", DB_INT, (gint64) limit, ":off", DB_INT, (gint64) offset, NULL);
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = tala_db_step (self, stmt, error)) == SQLITE_ROW)
-    {
-      JsonObject *section = teaching_json (self, stmt, error);
-
-      if (section == NULL)
-        return NULL;
-      json_array_add_object_element (out, section);
-    }
-  return rc == SQLITE_DONE ? g_steal_pointer (&out) : NULL;
+  return _tala_section_list (self, semester, professor, FALSE, offset, limit, count, error);
 }
 
 static JsonArray *

@@ -58,5 +58,29 @@ JsonObject  *tala_ledger_registrar_roster    (TalaLedger  *self,
                                               const char  *semester,
                                               const char  *section,
                                               GError     **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *tala_ledger_registrar_semester_sections (TalaLedger  *self,
+                                                      const char  *semester,
+                                                      GError     **error);
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *tala_ledger_registrar_promissory_notes (TalaLedger  *self,
+                                                     const char  *student,
+                                                     gint64       now_us,
+                                                     GError     **error);
+gboolean     tala_ledger_registrar_active_semester (TalaLedger  *self,
+                                                    char       **code,
+                                                    GError     **error);
+
+/* Internal to the ledger: the section lists of ledger-staff.c, shared with
+ * tala_ledger_registrar_semester_sections() (see ledger-staff.c). */
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *_tala_section_list (TalaLedger  *self,
+                                 const char  *semester,
+                                 const char  *professor,
+                                 gboolean     with_professor,
+                                 gint64       offset,
+                                 gint64       limit,
+                                 gint64      *count,
+                                 GError     **error);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 
 #include "desktop-fixture.h"
 #include "tala-cashier-page.h"
+#include "tala-items.h"
 #include "tala-preferences.h"
 #include "tala-receipt.h"
 #include "tala-report-window.h"
@@ -181,6 +182,73 @@ test_pesos (void)
     }
 }
 
+static char *
+prop (gpointer    item,
+      const char *name)
+{
+  char *value = NULL;
+
+  g_object_get (item, name, &value, NULL);
+  return value;
+}
+
+/* The words and style classes of the account's rows. */
+static void
+test_rows (void)
+{
+  static const struct {
+    const char *json, *state, *style, *due, *remaining;
+  } buckets[] = {
+    { "{\"month\":1,\"due\":\"12000.00\",\"paid_total\":\"12000.00\",\"remaining\":\"0.00\","
+      "\"due_date\":\"2025-06-02\",\"is_paid\":true}", "Paid", "success", "₱12,000.00", "₱0.00" },
+    { "{\"month\":2,\"due\":\"12000.00\",\"paid_total\":\"500.00\",\"remaining\":\"11500.00\","
+      "\"due_date\":\"2025-07-02\",\"is_paid\":false}", "Overdue", "error", "₱12,000.00",
+      "₱11,500.00" },
+    { "{\"month\":3,\"due\":\"12000.00\",\"paid_total\":\"500.00\",\"remaining\":\"11500.00\","
+      "\"due_date\":\"2025-08-01\",\"is_paid\":false}", "Partly paid", "warning", "₱12,000.00",
+      "₱11,500.00" },
+    { "{\"month\":4,\"due\":\"1234567.00\",\"paid_total\":\"0.00\",\"remaining\":\"1234567.00\","
+      "\"due_date\":\"2025-07-15\",\"is_paid\":false}", "Due", "", "₱1,234,567.00",
+      "₱1,234,567.00" },
+  };
+  g_autoptr(JsonObject) entry = NULL;
+  g_autoptr(TalaHistoryEntry) history = NULL;
+  g_autofree char *amount = NULL;
+  g_autofree char *amount_text = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *method = NULL;
+  g_autofree char *status = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (buckets); i++)
+    {
+      g_autoptr(JsonObject) json = test_parse_object (buckets[i].json);
+      /* The 15th of July: months 1 and 2 are past their due date. */
+      g_autoptr(TalaBucket) bucket = tala_bucket_new_from_json_on (json, "2025-07-15");
+      g_autofree char *state = prop (bucket, "state");
+      g_autofree char *style = prop (bucket, "style");
+      g_autofree char *due = prop (bucket, "due-text");
+      g_autofree char *remaining = prop (bucket, "remaining-text");
+
+      g_assert_cmpstr (state, ==, buckets[i].state);
+      g_assert_cmpstr (style, ==, buckets[i].style);
+      g_assert_cmpstr (due, ==, buckets[i].due);
+      g_assert_cmpstr (remaining, ==, buckets[i].remaining);
+    }
+
+  entry = test_parse_object ("{\"id\":\"p1\",\"date\":\"2025-06-02\",\"type\":\"PAYMENT\","
+                             "\"amount\":\"15000.00\",\"method\":\"BANK_TRANSFER\","
+                             "\"receipt_no\":\"C01-000001\",\"status\":\"VOIDED\"}");
+  history = tala_history_entry_new_from_json (entry);
+  g_object_get (history, "amount", &amount, "amount-text", &amount_text, "kind-text", &kind,
+                "method-text", &method, "status-text", &status, NULL);
+  /* The void dialog still gets the ledger's decimal. */
+  g_assert_cmpstr (amount, ==, "15000.00");
+  g_assert_cmpstr (amount_text, ==, "₱15,000.00");
+  g_assert_cmpstr (kind, ==, "Payment");
+  g_assert_cmpstr (method, ==, "Bank transfer");
+  g_assert_cmpstr (status, ==, "Voided");
+}
+
 static void
 test_receipt_pdf (DesktopFixture *fx,
                   gconstpointer   data G_GNUC_UNUSED)
@@ -208,6 +276,25 @@ test_receipt_pdf (DesktopFixture *fx,
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (allocation, 0),
                                                   "applied"), ==, "1500.00");
 
+  /* The account reads in pesos: balance, receipt, month 1 part paid and
+   * (its due date, 2025-06-02, long past) overdue. */
+  {
+    TalaCashierPage *page = cashier_page (fx);
+    g_autoptr(TalaBucket) first = NULL;
+    g_autofree char *remaining = NULL;
+    g_autofree char *state = NULL;
+    g_autofree char *style = NULL;
+
+    g_assert_cmpstr (tala_cashier_page_get_balance_text (page), ==, "₱58,500.00");
+    g_assert_cmpstr (tala_cashier_page_get_message (page), ==,
+                     "Receipt C01-000001: ₱1,500.00 received");
+    g_assert_cmpuint (g_list_model_get_n_items (tala_cashier_page_get_buckets (page)), ==, 6);
+    first = g_list_model_get_item (tala_cashier_page_get_buckets (page), 0);
+    g_object_get (first, "remaining-text", &remaining, "state", &state, "style", &style, NULL);
+    g_assert_cmpstr (remaining, ==, "₱8,500.00");
+    g_assert_cmpstr (state, ==, "Overdue");
+    g_assert_cmpstr (style, ==, "error");
+  }
   receipt_png (receipt);
   screenshot (tala_window_get_cashier_page (fx->window), "cashier");
   g_assert_true (tala_receipt_save_pdf (receipt, path, &error));
@@ -734,6 +821,7 @@ main (int   argc,
   if (!desktop_main_init (&argc, &argv))
     return 77;
   g_test_add_func ("/cashier/pesos", test_pesos);
+  g_test_add_func ("/cashier/rows", test_rows);
   g_test_add_func ("/cashier/report-model", test_report_model);
   g_test_add ("/cashier/receipt-pdf", DesktopFixture, NULL,
               desktop_setup, test_receipt_pdf, desktop_teardown);

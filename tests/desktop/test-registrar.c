@@ -106,6 +106,41 @@ hub_enrolls_cs102 (LedgerFixture *hub)
                    "\"subject\":\"CS102\",\"section\":\"CS102-A\"}");
 }
 
+/* With TALA_SCREENSHOTS=DIR, saves @widget (shown first) as DIR/NAME.png,
+ * for a look at the pages; no assertion depends on it. */
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  const char *dir = g_getenv ("TALA_SCREENSHOTS");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  gint64 until;
+
+  if (dir == NULL)
+    return;
+  /* A missing icon loader warns; only for the pictures, not fatal. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  gtk_window_present (GTK_WINDOW (gtk_widget_get_root (widget)));
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, NULL);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  gdk_texture_save_to_png (texture, path);
+}
+
 static TalaRegistrarPage *
 first_run (DesktopFixture *fx)
 {
@@ -314,6 +349,7 @@ test_blocked_and_profile (DesktopFixture *fx,
   TalaRegistrarPage *page = first_run (fx);
   GListModel *results = tala_registrar_page_get_results (page);
   g_autoptr(TalaRecord) permit = NULL;
+  g_autoptr(TalaRecord) note = NULL;
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
   /* Search as you type finds the student. */
@@ -331,8 +367,9 @@ test_blocked_and_profile (DesktopFixture *fx,
                    "2025-00001 · BSCS · entered 2025 · active");
   g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_permits (page)), ==, 4);
   permit = g_list_model_get_item (tala_registrar_page_get_permits (page), 0);
-  g_assert_cmpstr (tala_record_get_title (permit), ==, "PRELIM");
-  g_assert_cmpstr (tala_record_get_detail (permit), ==, "UNLOCKED");
+  g_assert_cmpstr (tala_record_get_key (permit), ==, "PRELIM");
+  g_assert_cmpstr (tala_record_get_title (permit), ==, "Prelim");
+  g_assert_cmpstr (tala_record_get_detail (permit), ==, "Unlocked");
   g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_transcript (page)), ==, 0);
 
   /* CS201 needs CS101, never taken: the explanation names it, no override. */
@@ -400,6 +437,7 @@ test_blocked_and_profile (DesktopFixture *fx,
                    ==, 1);
 
   /* A promissory note unlocks the MIDTERM permit. */
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_notes (page)), ==, 0);
   tala_registrar_page_set_note_form (page, "MIDTERM", "2099-01-15", NULL);
   activate (page, "registrar.promissory");
   g_assert_cmpstr (tala_registrar_page_get_message (page), ==,
@@ -410,11 +448,22 @@ test_blocked_and_profile (DesktopFixture *fx,
                                    "The MIDTERM permit is unlocked: code EXP-"));
   g_clear_object (&permit);
   permit = g_list_model_get_item (tala_registrar_page_get_permits (page), 1);
-  g_assert_cmpstr (tala_record_get_detail (permit), ==, "UNLOCKED");
+  g_assert_cmpstr (tala_record_get_detail (permit), ==, "Unlocked");
+  /* The note is listed next to the form: month 2 unpaid, due by the date. */
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_notes (page)), ==, 1);
+  note = g_list_model_get_item (tala_registrar_page_get_notes (page), 0);
+  g_assert_cmpstr (tala_record_get_title (note), ==, "Midterm · month 2 to be paid by 2099-01-15");
+  g_assert_cmpstr (tala_record_get_subtitle (note), ==,
+                   "2025-FIRST · ₱10,000.00 left of ₱10,000.00 · registrar1: "
+                   "Waiting for a scholarship");
+  g_assert_cmpstr (tala_record_get_detail (note), ==, "Open");
+  tala_registrar_page_show (page, "records");
+  screenshot (GTK_WIDGET (page), "registrar-records");
   tala_registrar_page_set_note_form (page, "MIDTERM", "2099-01-15", "Again");
   activate (page, "registrar.promissory");
   g_assert_cmpstr (tala_registrar_page_get_message (page), ==,
                    "That exam permit is already unlocked; no note is needed.");
+  g_assert_cmpuint (g_list_model_get_n_items (tala_registrar_page_get_notes (page)), ==, 1);
 
   /* The next semester's enrollment with its monthly commitment. */
   tala_registrar_page_show (page, "student");
@@ -464,12 +513,69 @@ test_blocked_and_profile (DesktopFixture *fx,
   desktop_wait_sync_idle (fx);
   g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
   g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM promissory_note"), ==, 1);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM promissory_note"
+                                            " WHERE uuid = '%s' AND period = 'MIDTERM'"
+                                            " AND promised_date = '2099-01-15'"
+                                            " AND reason = 'Waiting for a scholarship'"
+                                            " AND actor = 'registrar1'",
+                                            tala_record_get_key (note));
+
+    g_assert_cmpint (desktop_hub_count (fx, sql), ==, 1);
+  }
   g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM loa"), ==, 1);
   g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM student WHERE status = 'WITHDRAWN'"),
                    ==, 1);
   g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM enrollment e JOIN semester s"
                                           " ON s.id = e.semester_id WHERE s.code = '2099-FIRST'"),
                    ==, 1);
+}
+
+/* Before any student is chosen, the semester field holds the active
+ * semester and the grade sheet lists every section of it. */
+static void
+test_sections_without_student (DesktopFixture *fx,
+                               gconstpointer   data G_GNUC_UNUSED)
+{
+  TalaRegistrarPage *page = first_run (fx);
+  GListModel *sections = tala_registrar_page_get_sections (page);
+  GListModel *roster = tala_registrar_page_get_roster (page);
+  static const char *const codes[] = { "CS101-A", "CS102-A", "CS102-B", "CS103-A", "CS103-B",
+                                       "OJT21-A" };
+  g_autoptr(TalaGradeRow) row = NULL;
+
+  wait_idle (page);
+  g_assert_null (tala_registrar_page_get_student (page));
+  g_assert_cmpstr (tala_registrar_page_get_semester (page), ==, "2025-FIRST");
+  tala_registrar_page_show (page, "grades");
+  wait_idle (page);
+  g_assert_cmpuint (g_list_model_get_n_items (sections), ==, G_N_ELEMENTS (codes));
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (sections), i), ==, codes[i]);
+
+  g_assert_cmpstr (tala_registrar_page_get_section_text (page, "CS101-A"), ==,
+                   "CS101-A · Programming Fundamentals · 0 of 40 seats · prof1");
+  g_assert_cmpstr (tala_registrar_page_get_section_text (page, "CS102-B"), ==,
+                   "CS102-B · Digital Logic · 1 of 1 seats · no professor");
+
+  /* CS102-B's one seat is 2025-00002's. */
+  tala_registrar_page_set_section (page, "CS102-B");
+  wait_idle (page);
+  g_assert_cmpuint (g_list_model_get_n_items (roster), ==, 1);
+  row = g_list_model_get_item (roster, 0);
+  g_assert_cmpstr (tala_grade_row_get_student (row), ==, "2025-00002");
+  screenshot (GTK_WIDGET (page), "registrar-grades");
+
+  /* A semester with no sections, then one that does not exist. */
+  tala_registrar_page_set_semester (page, "2099-FIRST");
+  activate (page, "registrar.load-sections");
+  g_assert_cmpuint (g_list_model_get_n_items (sections), ==, 0);
+  tala_registrar_page_set_semester (page, "2025-FIRST");
+  activate (page, "registrar.load-sections");
+  g_assert_cmpuint (g_list_model_get_n_items (sections), ==, G_N_ELEMENTS (codes));
+  tala_registrar_page_set_semester (page, "2030-FIRST");
+  activate (page, "registrar.load-sections");
+  g_assert_cmpuint (g_list_model_get_n_items (sections), ==, 0);
 }
 
 /* The plain words of each subject.enroll rejection, from its details. */
@@ -526,6 +632,8 @@ main (int   argc,
               desktop_setup, test_rejected_offline_add, desktop_teardown);
   g_test_add ("/registrar/grade-sheet-inc-transcript", DesktopFixture, NULL,
               desktop_setup, test_grade_sheet, desktop_teardown);
+  g_test_add ("/registrar/sections-without-student", DesktopFixture, NULL,
+              desktop_setup, test_sections_without_student, desktop_teardown);
   g_test_add ("/registrar/blocked-add-and-profile", DesktopFixture, NULL,
               desktop_setup, test_blocked_and_profile, desktop_teardown);
   return desktop_main_run ();

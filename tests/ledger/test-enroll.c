@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "academics.h"
+#include "tala-ledger-registrar.h"
 
 #define ENROLL(subject, section) \
   "{" STUDENT "," SEM ",\"subject\":\"" subject "\",\"section\":\"" section "\"}"
@@ -494,6 +495,188 @@ test_br49_available_sections (LedgerFixture *fx, gconstpointer d)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (first, "schedule")), ==,
                     1);
   g_assert_true (json_object_has_member (first, "has_conflict"));
+}
+
+/* ---- The registrar's reads of sections, notes and the active semester ---- */
+
+static JsonObject *
+section_named (JsonArray  *sections,
+               const char *code)
+{
+  for (guint i = 0; i < json_array_get_length (sections); i++)
+    {
+      JsonObject *s = json_array_get_object_element (sections, i);
+
+      if (g_strcmp0 (acad_str (s, "code"), code) == 0)
+        return s;
+    }
+  return NULL;
+}
+
+/* Every section of a semester, by code, without any student: the
+ * professor (or null), seats taken and the slots. */
+static void
+test_registrar_semester_sections (LedgerFixture *fx, gconstpointer d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) sections = NULL;
+  g_autoptr(JsonArray) later = NULL;
+  g_autoptr(JsonArray) none = NULL;
+  JsonObject *cs101, *cs201;
+  JsonArray *slots;
+
+  acad_f0_paid (fx);
+  acad_do (fx, "catalog.section.put", "registrar1",
+           "{" SEM ",\"code\":\"CS201-A\",\"subject\":\"CS201\",\"capacity\":2,"
+           "\"room\":\"R-12\",\"slots\":[{\"day\":\"MON\",\"start\":\"13:00\","
+           "\"end\":\"14:00\"},{\"day\":\"THU\",\"start\":\"10:00\",\"end\":\"11:30\"}]}");
+  acad_do (fx, "catalog.semester.put", "registrar1",
+           "{\"code\":\"2025-SECOND\",\"start_date\":\"2025-11-10\",\"end_date\":\"2026-03-31\","
+           "\"enrollment_start\":\"2025-11-01\",\"enrollment_end\":\"2025-11-20\"}");
+  acad_do (fx, "catalog.section.put", "registrar1",
+           "{\"semester\":\"2025-SECOND\",\"code\":\"CS201-A\",\"subject\":\"CS201\","
+           "\"capacity\":30,\"slots\":[]}");
+  acad_do (fx, "subject.enroll", "registrar1", ENROLL ("CS101", "CS101-A"));
+
+  sections = tala_ledger_registrar_semester_sections (fx->ledger, "2025-FIRST", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (sections), ==, 5);
+  g_assert_cmpstr (acad_str (json_array_get_object_element (sections, 0), "code"), ==, "CS101-A");
+  g_assert_cmpstr (acad_str (json_array_get_object_element (sections, 4), "code"), ==, "OJT21-A");
+  cs101 = section_named (sections, "CS101-A");
+  g_assert_cmpstr (acad_str (cs101, "subject"), ==, "CS101");
+  g_assert_cmpstr (acad_str (cs101, "subject_name"), ==, "Programming Fundamentals");
+  g_assert_cmpstr (acad_str (cs101, "professor"), ==, "prof1");
+  g_assert_cmpstr (acad_str (cs101, "semester"), ==, "2025-FIRST");
+  g_assert_cmpint (acad_int (cs101, "capacity"), ==, 40);
+  g_assert_cmpint (acad_int (cs101, "taken"), ==, 1);
+  g_assert_cmpint (acad_int (cs101, "units"), ==, 3);
+  cs201 = section_named (sections, "CS201-A");
+  g_assert_nonnull (cs201);
+  g_assert_true (json_object_has_member (cs201, "professor"));
+  g_assert_true (json_object_get_null_member (cs201, "professor"));
+  g_assert_cmpint (acad_int (cs201, "taken"), ==, 0);
+  g_assert_cmpstr (acad_str (cs201, "room"), ==, "R-12");
+  slots = json_object_get_array_member (cs201, "slots");
+  g_assert_cmpuint (json_array_get_length (slots), ==, 2);
+  g_assert_cmpstr (acad_str (json_array_get_object_element (slots, 0), "day"), ==, "MON");
+  g_assert_cmpstr (acad_str (json_array_get_object_element (slots, 0), "start"), ==, "13:00");
+  g_assert_cmpstr (acad_str (json_array_get_object_element (slots, 1), "end"), ==, "11:30");
+
+  /* Only the semester asked for; a dropped take frees its seat. */
+  later = tala_ledger_registrar_semester_sections (fx->ledger, "2025-SECOND", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (later), ==, 1);
+  g_assert_cmpint (acad_int (json_array_get_object_element (later, 0), "capacity"), ==, 30);
+  acad_do (fx, "subject.drop", "registrar1", DROP ("CS101"));
+  g_clear_pointer (&sections, json_array_unref);
+  sections = tala_ledger_registrar_semester_sections (fx->ledger, "2025-FIRST", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (acad_int (section_named (sections, "CS101-A"), "taken"), ==, 0);
+
+  none = tala_ledger_registrar_semester_sections (fx->ledger, "2030-FIRST", &error);
+  g_assert_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID);
+  g_assert_null (none);
+}
+
+static JsonArray *
+notes (LedgerFixture *fx,
+       const char    *student)
+{
+  g_autoptr(GError) error = NULL;
+  JsonArray *n = tala_ledger_registrar_promissory_notes (fx->ledger, student, fx->now, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (n);
+  return n;
+}
+
+/* A student's notes with the month they wait for: open, overdue after the
+ * promised date, paid once the month is. */
+static void
+test_registrar_promissory_notes (LedgerFixture *fx, gconstpointer d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) before = NULL;
+  g_autoptr(JsonArray) open = NULL;
+  g_autoptr(JsonArray) overdue = NULL;
+  g_autoptr(JsonArray) paid = NULL;
+  g_autoptr(JsonArray) unknown = NULL;
+  g_autoptr(JsonObject) r = NULL;
+  g_autofree char *due = NULL;
+  JsonObject *n;
+  gint64 month;
+
+  acad_f0_paid (fx);
+  before = notes (fx, "2025-00001");
+  g_assert_cmpuint (json_array_get_length (before), ==, 0);
+  r = acad_ok (fx, "permit.promissory", "registrar1",
+               "{" STUDENT "," SEM ",\"period\":\"MIDTERM\",\"promised_date\":\"2025-07-15\","
+               "\"reason\":\"Waiting for a scholarship\"}");
+  month = acad_scalar (fx, "SELECT month FROM permit WHERE period = 'MIDTERM'");
+  due = g_strdup_printf ("%" G_GINT64_FORMAT ".00",
+                         acad_scalar (fx, "SELECT b.due / 100 FROM bucket b JOIN permit p"
+                                          " ON p.enrollment_id = b.enrollment_id"
+                                          " AND p.month = b.month WHERE p.period = 'MIDTERM'"));
+  g_assert_cmpint (month, >, 1);
+
+  open = notes (fx, "2025-00001");
+  g_assert_cmpuint (json_array_get_length (open), ==, 1);
+  n = json_array_get_object_element (open, 0);
+  g_assert_cmpstr (acad_str (n, "note_id"), ==, acad_str (r, "note_id"));
+  g_assert_cmpstr (acad_str (n, "semester"), ==, "2025-FIRST");
+  g_assert_cmpstr (acad_str (n, "period"), ==, "MIDTERM");
+  g_assert_cmpint (acad_int (n, "month"), ==, month);
+  g_assert_cmpstr (acad_str (n, "promised_date"), ==, "2025-07-15");
+  g_assert_cmpstr (acad_str (n, "reason"), ==, "Waiting for a scholarship");
+  g_assert_cmpstr (acad_str (n, "granted_by"), ==, "registrar1");
+  g_assert_cmpstr (acad_str (n, "permit_status"), ==, "UNLOCKED");
+  g_assert_cmpstr (acad_str (n, "permit_code"), ==, acad_str (r, "code"));
+  g_assert_cmpstr (acad_str (n, "due"), ==, due);
+  g_assert_cmpstr (acad_str (n, "balance"), ==, due);
+  g_assert_cmpstr (acad_str (n, "status"), ==, "OPEN");
+
+  /* The day after the promised date, still unpaid. */
+  tala_timestamp_parse ("2025-07-16T01:00:00Z", &fx->now);
+  overdue = notes (fx, "2025-00001");
+  g_assert_cmpstr (acad_str (json_array_get_object_element (overdue, 0), "status"), ==,
+                   "OVERDUE");
+
+  /* The months up to the note's are paid: the promise was kept. */
+  acad_do (fx, "payment.record", "cashier1",
+           "{" STUDENT ",\"amount\":\"%" G_GINT64_FORMAT "0000.00\",\"method\":\"CASH\"}",
+           month - 1);
+  paid = notes (fx, "2025-00001");
+  n = json_array_get_object_element (paid, 0);
+  g_assert_cmpstr (acad_str (n, "status"), ==, "PAID");
+  g_assert_cmpstr (acad_str (n, "balance"), ==, "0.00");
+
+  unknown = tala_ledger_registrar_promissory_notes (fx->ledger, "2025-99999", fx->now, &error);
+  g_assert_error (error, TALA_LEDGER_ERROR, TALA_LEDGER_ERROR_INVALID);
+  g_assert_null (unknown);
+}
+
+static void
+test_registrar_active_semester (LedgerFixture *fx, gconstpointer d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *empty = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *next = NULL;
+
+  g_assert_true (tala_ledger_registrar_active_semester (fx->ledger, &empty, &error));
+  g_assert_no_error (error);
+  g_assert_null (empty);
+  test_load_f0 (fx);
+  g_assert_true (tala_ledger_registrar_active_semester (fx->ledger, &first, &error));
+  g_assert_cmpstr (first, ==, "2025-FIRST");
+  acad_do (fx, "catalog.semester.put", "registrar1",
+           "{\"code\":\"2025-SECOND\",\"start_date\":\"2025-11-10\",\"end_date\":\"2026-03-31\","
+           "\"enrollment_start\":\"2025-11-01\",\"enrollment_end\":\"2025-11-20\","
+           "\"is_active\":true}");
+  g_assert_true (tala_ledger_registrar_active_semester (fx->ledger, &next, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (next, ==, "2025-SECOND");
 }
 
 /* ---- D-E1 ---------------------------------------------------------------- */
@@ -1119,6 +1302,9 @@ main (int   argc,
   ADD ("br47-list-include-dropped", test_br47_list_include_dropped);
   ADD ("br48-load-summary", test_br48_load);
   ADD ("br49-available-sections", test_br49_available_sections);
+  ADD ("registrar-semester-sections", test_registrar_semester_sections);
+  ADD ("registrar-promissory-notes", test_registrar_promissory_notes);
+  ADD ("registrar-active-semester", test_registrar_active_semester);
 
   ADD ("d-e1-enrolled-does-not-satisfy", test_de1_enrolled_does_not_satisfy);
   ADD ("d-e1-latest-take-counts", test_de1_latest_take_counts);
