@@ -467,4 +467,16 @@ void  obj_set_money (JsonObject *obj, const char *name, gint64 centavos);
 void  obj_set_str   (JsonObject *obj, const char *name, const char *value); /* NULL: skipped */
 void  obj_set_str_or_null (JsonObject *obj, const char *name, const char *value); /* NULL: null */
 
+/* The section lists of ledger-staff.c, shared with
+ * tala_ledger_registrar_semester_sections() (see ledger-staff.c). */
+G_GNUC_WARN_UNUSED_RESULT
+JsonArray   *_tala_section_list (TalaLedger  *self,
+                                 const char  *semester,
+                                 const char  *professor,
+                                 gboolean     with_professor,
+                                 gint64       offset,
+                                 gint64       limit,
+                                 gint64      *count,
+                                 GError     **error);
+
 G_END_DECLS

@@ -71,16 +71,4 @@ gboolean     tala_ledger_registrar_active_semester (TalaLedger  *self,
                                                     char       **code,
                                                     GError     **error);
 
-/* Internal to the ledger: the section lists of ledger-staff.c, shared with
- * tala_ledger_registrar_semester_sections() (see ledger-staff.c). */
-G_GNUC_WARN_UNUSED_RESULT
-JsonArray   *_tala_section_list (TalaLedger  *self,
-                                 const char  *semester,
-                                 const char  *professor,
-                                 gboolean     with_professor,
-                                 gint64       offset,
-                                 gint64       limit,
-                                 gint64      *count,
-                                 GError     **error);
-
 G_END_DECLS
