@@ -48,6 +48,16 @@ config_key (const char *key)
   return NULL;
 }
 
+/* The type of @key's values (i integer, b boolean, s scale, o UTC offset,
+ * n name: the last three are strings), or '\0' for no such key. */
+char
+_tala_config_key_type (const char *key)
+{
+  const ConfigKey *k = config_key (key);
+
+  return k != NULL ? k->type : '\0';
+}
+
 /* The canonical JSON text of a key's value (stored or default). */
 static char *
 config_json (TalaLedger *self,

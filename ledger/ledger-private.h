@@ -479,4 +479,7 @@ JsonArray   *_tala_section_list (TalaLedger  *self,
                                  gint64      *count,
                                  GError     **error);
 
+/* ledger-catalog.c: the type letter of a configuration key, '\0' when unknown. */
+char         _tala_config_key_type (const char *key);
+
 G_END_DECLS

@@ -544,18 +544,6 @@ tala_ledger_staff_in_section (TalaLedger *self,
 
 /* ---- Administration ---------------------------------------------------------- */
 
-/* The configuration keys of ops.md §2.5 and the type of their values:
- * i integer, b boolean, s string. */
-static const struct
-{
-  const char *key;
-  char        type;
-} config_keys[] = {
-  { "archive_after_days", 'i' }, { "enrollment_link_enabled", 'b' }, { "grade_scale", 's' },
-  { "inc_expiry_major_days", 'i' }, { "inc_expiry_minor_days", 'i' },
-  { "inc_warning_days", 'i' }, { "max_units_per_semester", 'i' }, { "utc_offset", 's' },
-};
-
 /* Sets @out's "value" to @key's value (stored or default). */
 static gboolean
 config_value (TalaLedger *self,
@@ -604,23 +592,20 @@ tala_ledger_staff_config (TalaLedger *self,
                           GError    **error)
 {
   g_autoptr(JsonObject) out = json_object_new ();
+  char type = _tala_config_key_type (key);
   gboolean stored;
   gint64 hub_seq;
 
-  for (guint i = 0; i < G_N_ELEMENTS (config_keys); i++)
-    {
-      if (strcmp (config_keys[i].key, key) != 0)
-        continue;
-      if (!tala_db_int (self, &hub_seq, &stored, error,
-                        "SELECT hub_seq FROM config WHERE key = :k", ":k", DB_TEXT, key, NULL))
-        return NULL;
-      json_object_set_string_member (out, "key", key);
-      if (!config_value (self, out, key, config_keys[i].type, error))
-        return NULL;
-      json_object_set_boolean_member (out, "is_default", !stored);
-      return g_steal_pointer (&out);
-    }
-  return not_found (error, "configuration key", key);
+  if (type == '\0')
+    return not_found (error, "configuration key", key);
+  if (!tala_db_int (self, &hub_seq, &stored, error,
+                    "SELECT hub_seq FROM config WHERE key = :k", ":k", DB_TEXT, key, NULL))
+    return NULL;
+  json_object_set_string_member (out, "key", key);
+  if (!config_value (self, out, key, type, error))
+    return NULL;
+  json_object_set_boolean_member (out, "is_default", !stored);
+  return g_steal_pointer (&out);
 }
 
 /**

@@ -61,8 +61,8 @@ pay_month1 (HubFixture *fx)
 {
   g_autofree char *cashier = hub_login_as (fx, "cashier1");
   g_autoptr(JsonObject) paid = hub_call_object (fx, "POST", PAY, cashier,
-                                     "{\"student_id\":\"2025-00001\",\"amount\":\"10000.00\","
-                                     "\"method\":\"CASH\"}", 201);
+                                                "{\"student_id\":\"2025-00001\",\"amount\":\"10000.00\","
+                                                "\"method\":\"CASH\"}", 201);
 }
 
 static JsonObject *
@@ -165,9 +165,9 @@ test_register (HubFixture    *fx,
   JsonObject *enrollment;
 
   made = hub_call_object (fx, "POST", R "students/", admit,
-               "{\"first_name\":\" Maria \",\"last_name\":\"Clara\",\"program\":\"BSCS\","
-               "\"email\":\"maria@example.edu\",\"is_transferee\":true,"
-               "\"enrollment\":{\"semester\":\"2025-FIRST\",\"monthly_commitment\":5000}}", 201);
+                          "{\"first_name\":\" Maria \",\"last_name\":\"Clara\",\"program\":\"BSCS\","
+                          "\"email\":\"maria@example.edu\",\"is_transferee\":true,"
+                          "\"enrollment\":{\"semester\":\"2025-FIRST\",\"monthly_commitment\":5000}}", 201);
   g_assert_cmpstr (json_object_get_string_member (made, "student"), ==, "2025-00002");
   g_assert_cmpstr (json_object_get_string_member (made, "status"), ==, "ACTIVE");
   enrollment = json_object_get_object_member (made, "enrollment");
@@ -177,25 +177,25 @@ test_register (HubFixture    *fx,
                                       " AND last_name = 'Clara' AND role = 'STUDENT'"), ==, 1);
 
   hub_call_error (fx, "POST", R "students/", admit,
-              "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"NOPE\"}",
-              400, "unknown_program");
+                  "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"NOPE\"}",
+                  400, "unknown_program");
   hub_call_error (fx, "POST", R "students/", admit,
-              "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\","
-              "\"email\":\"MARIA@example.edu\"}", 400, "duplicate_email");
+                  "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\","
+                  "\"email\":\"MARIA@example.edu\"}", 400, "duplicate_email");
   hub_call_error (fx, "POST", R "students/", admit,
-              "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\",\"via\":\"ONLINE\"}",
-              400, "invalid_args");
+                  "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\",\"via\":\"ONLINE\"}",
+                  400, "invalid_args");
   hub_call_error (fx, "POST", R "students/", admit,
-              "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\","
-              "\"is_transferee\":\"yes\"}", 400, "invalid_args");
+                  "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\","
+                  "\"is_transferee\":\"yes\"}", 400, "invalid_args");
   hub_call_error (fx, "POST", R "students/", admit,
-              "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\","
-              "\"enrollment\":{\"semester\":\"2025-FIRST\"}}", 400, "invalid_args");
+                  "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\","
+                  "\"enrollment\":{\"semester\":\"2025-FIRST\"}}", 400, "invalid_args");
   hub_call_error (fx, "POST", R "students/", admit, "{\"first_name\":\"A\",\"program\":\"BSCS\"}",
-              400, "invalid_args");
+                  400, "invalid_args");
   hub_call_error (fx, "POST", R "students/", cashier,
-              "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\"}",
-              403, "forbidden");
+                  "{\"first_name\":\"A\",\"last_name\":\"B\",\"program\":\"BSCS\"}",
+                  403, "forbidden");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM student"), ==, 2);
 }
 
@@ -235,19 +235,19 @@ test_update (HubFixture    *fx,
   g_assert_cmpuint (json_array_get_length (changed), ==, 1);
   g_assert_cmpstr (json_array_get_string_element (changed, 0), ==, "phone_number");
   hub_call_error (fx, "PATCH", JUAN, registrar, "{\"last_name\":\"Santos\"}", 400,
-              "reason_required");
+                  "reason_required");
   name = hub_call_object (fx, "PATCH", JUAN, registrar,
-               "{\"last_name\":\"Santos\",\"reason\":\"Court order\"}", 200);
+                          "{\"last_name\":\"Santos\",\"reason\":\"Court order\"}", 200);
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (name, "changed"),
                                                   0), ==, "last_name");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM user WHERE username = '2025-00001'"
                                       " AND last_name = 'Santos'"
                                       " AND phone_number = '0917 555 0101'"), ==, 1);
   hub_call_error (fx, "PATCH", JUAN, registrar, "{\"status\":\"LOA\",\"reason\":\"x\"}", 400,
-              "invalid_status");
+                  "invalid_status");
   hub_call_error (fx, "PATCH", JUAN, registrar, "{\"student\":\"2025-00002\"}", 400, "invalid_args");
   hub_call_error (fx, "PATCH", R "students/2025-99999/", registrar, "{\"phone_number\":\"1\"}", 404,
-              "unknown_student");
+                  "unknown_student");
   hub_call_error (fx, "PATCH", JUAN, admit, "{\"phone_number\":\"1\"}", 403, "forbidden");
 }
 
@@ -261,22 +261,22 @@ test_enrollment_create (HubFixture    *fx,
   g_autoptr(JsonObject) made = NULL;
 
   made = hub_call_object (fx, "POST", JUAN "enrollments/", admit,
-               "{\"semester\":\"2099-FIRST\",\"monthly_commitment\":\"8000\"}", 201);
+                          "{\"semester\":\"2099-FIRST\",\"monthly_commitment\":\"8000\"}", 201);
   g_assert_cmpstr (json_object_get_string_member (made, "balance"), ==, "48000.00");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (made, "buckets")), ==, 6);
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM enrollment"), ==, 2);
   hub_call_error (fx, "POST", JUAN "enrollments/", admit,
-              "{\"semester\":\"2099-FIRST\",\"monthly_commitment\":\"8000.00\"}", 400,
-              "enrollment_exists");
+                  "{\"semester\":\"2099-FIRST\",\"monthly_commitment\":\"8000.00\"}", 400,
+                  "enrollment_exists");
   hub_call_error (fx, "POST", JUAN "enrollments/", admit,
-              "{\"semester\":\"2098-FIRST\",\"monthly_commitment\":\"8000.00\"}", 400,
-              "unknown_semester");
+                  "{\"semester\":\"2098-FIRST\",\"monthly_commitment\":\"8000.00\"}", 400,
+                  "unknown_semester");
   hub_call_error (fx, "POST", JUAN "enrollments/", admit,
-              "{\"semester\":\"2098-FIRST\",\"monthly_commitment\":\"80.001\"}", 400,
-              "invalid_amount");
+                  "{\"semester\":\"2098-FIRST\",\"monthly_commitment\":\"80.001\"}", 400,
+                  "invalid_amount");
   hub_call_error (fx, "POST", R "students/2025-99999/enrollments/", admit,
-              "{\"semester\":\"2099-FIRST\",\"monthly_commitment\":\"8000.00\"}", 404,
-              "unknown_student");
+                  "{\"semester\":\"2099-FIRST\",\"monthly_commitment\":\"8000.00\"}", 404,
+                  "unknown_student");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM enrollment"), ==, 2);
 }
 
@@ -297,9 +297,9 @@ test_transfer_credit (HubFixture    *fx,
                                       " AND prior_institution = 'Mapua'"), ==, 1);
   hub_call_error (fx, "POST", JUAN "transfer_credits/", registrar, body, 400, "already_credited");
   hub_call_error (fx, "POST", JUAN "transfer_credits/", registrar,
-              "{\"semester\":\"2025-FIRST\",\"subject\":\"CS102\",\"prior_institution\":\"X\","
-              "\"prior_subject_code\":\"Y\",\"prior_subject_name\":\"Z\",\"units\":\"3\"}",
-              400, "invalid_args");
+                  "{\"semester\":\"2025-FIRST\",\"subject\":\"CS102\",\"prior_institution\":\"X\","
+                  "\"prior_subject_code\":\"Y\",\"prior_subject_name\":\"Z\",\"units\":\"3\"}",
+                  400, "invalid_args");
   hub_call_error (fx, "POST", JUAN "transfer_credits/", admit, body, 403, "forbidden");
 }
 
@@ -325,7 +325,7 @@ test_loa (HubFixture    *fx,
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (juan, "leaves")), ==, 1);
   hub_call_error (fx, "POST", JUAN "loa/", registrar, body, 400, "loa_overlap");
   hub_call_error (fx, "POST", JUAN "loa/", registrar, "{\"start_date\":\"2026-01-01\"}", 400,
-              "reason_required");
+                  "reason_required");
 
   path = g_strdup_printf (JUAN "loa/%s/", json_object_get_string_member (loa, "loa_id"));
   closed = hub_call_object (fx, "PATCH", path, registrar, close, 200);
@@ -334,7 +334,7 @@ test_loa (HubFixture    *fx,
                    ==, 1);
   hub_call_error (fx, "PATCH", path, registrar, close, 400, "loa_closed");
   hub_call_error (fx, "PATCH", JUAN "loa/00000000-0000-4000-8000-00000000abcd/", registrar, close,
-              404, "unknown_loa");
+                  404, "unknown_loa");
   hub_call_error (fx, "PATCH", JUAN "loa/not-a-uuid/", registrar, close, 404, "unknown_loa");
 }
 
@@ -348,7 +348,7 @@ test_enroll_month1 (HubFixture    *fx,
   g_autoptr(JsonObject) take = NULL;
 
   hub_call_error (fx, "POST", FIRST "subjects/", registrar,
-              "{\"subject\":\"CS101\",\"section\":\"CS101-A\"}", 400, "month1_unpaid");
+                  "{\"subject\":\"CS101\",\"section\":\"CS101-A\"}", 400, "month1_unpaid");
   g_assert_cmpint (takes (fx), ==, 0);
   pay_month1 (fx);
   take = enroll (fx, registrar, "CS101", "CS101-A");
@@ -356,13 +356,13 @@ test_enroll_month1 (HubFixture    *fx,
   g_assert_cmpstr (json_object_get_string_member (take, "section"), ==, "CS101-A");
   g_assert_cmpint (takes (fx), ==, 1);
   hub_call_error (fx, "POST", FIRST "subjects/", registrar, "{\"subject\":\"CS101\"}", 400,
-              "already_enrolled");
+                  "already_enrolled");
   hub_call_error (fx, "POST", FIRST "subjects/", registrar, "{\"subject\":\"NOPE1\"}", 400,
-              "unknown_subject");
+                  "unknown_subject");
   hub_call_error (fx, "POST", JUAN "enrollments/2098-FIRST/subjects/", registrar,
-              "{\"subject\":\"CS102\"}", 404, "unknown_semester");
+                  "{\"subject\":\"CS102\"}", 404, "unknown_semester");
   hub_call_error (fx, "POST", JUAN "enrollments/2099-FIRST/subjects/", registrar,
-              "{\"subject\":\"CS102\"}", 400, "no_enrollment");
+                  "{\"subject\":\"CS102\"}", 400, "no_enrollment");
 }
 
 static void
@@ -403,17 +403,17 @@ test_enroll_schedule_override (HubFixture    *fx,
   pay_month1 (fx);
   first = enroll (fx, registrar, "CS101", "CS101-A");
   hub_call_error (fx, "POST", FIRST "subjects/", registrar,
-              "{\"subject\":\"CS102\",\"section\":\"CS102-B\"}", 400, "schedule_conflict");
+                  "{\"subject\":\"CS102\",\"section\":\"CS102-B\"}", 400, "schedule_conflict");
   hub_call_error (fx, "POST", FIRST "subjects/", registrar,
-              "{\"subject\":\"CS102\",\"section\":\"CS102-B\","
-              "\"override_schedule_conflict\":true}", 400, "reason_required");
+                  "{\"subject\":\"CS102\",\"section\":\"CS102-B\","
+                  "\"override_schedule_conflict\":true}", 400, "reason_required");
   hub_call_error (fx, "POST", FIRST "subjects/", registrar,
-              "{\"subject\":\"CS102\",\"section\":\"CS102-B\","
-              "\"override_schedule_conflict\":\"yes\",\"reason\":\"x\"}", 400, "invalid_args");
+                  "{\"subject\":\"CS102\",\"section\":\"CS102-B\","
+                  "\"override_schedule_conflict\":\"yes\",\"reason\":\"x\"}", 400, "invalid_args");
   g_assert_cmpint (takes (fx), ==, 1);
   forced = hub_call_object (fx, "POST", FIRST "subjects/", registrar,
-                 "{\"subject\":\"CS102\",\"section\":\"CS102-B\","
-                 "\"override_schedule_conflict\":true,\"reason\":\"Dean approved\"}", 201);
+                            "{\"subject\":\"CS102\",\"section\":\"CS102-B\","
+                            "\"override_schedule_conflict\":true,\"reason\":\"Dean approved\"}", 201);
   g_assert_true (json_object_get_boolean_member (forced, "schedule_override_applied"));
   g_assert_cmpint (takes (fx), ==, 2);
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM audit"
@@ -431,7 +431,7 @@ test_drop (HubFixture    *fx,
   pay_month1 (fx);
   take = enroll (fx, registrar, "CS101", "CS101-A");
   dropped = hub_call_object (fx, "POST", FIRST "subjects/CS101/drop/", registrar,
-                  "{\"reason\":\"Schedule change\"}", 200);
+                             "{\"reason\":\"Schedule change\"}", 200);
   g_assert_cmpint (json_object_get_int_member (dropped, "units_removed"), ==, 3);
   g_assert_cmpint (json_object_get_int_member (dropped, "total_units"), ==, 0);
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM take WHERE status = 'DROPPED'"
@@ -440,9 +440,9 @@ test_drop (HubFixture    *fx,
   hub_call_error (fx, "POST", FIRST "subjects/CS102/drop/", registrar, "{}", 400, "not_enrolled");
   hub_call_error (fx, "POST", FIRST "subjects/NOPE1/drop/", registrar, "{}", 404, "unknown_subject");
   hub_call_error (fx, "POST", JUAN "enrollments/2098-FIRST/subjects/CS101/drop/", registrar, "{}",
-              404, "unknown_semester");
+                  404, "unknown_semester");
   hub_call_error (fx, "POST", FIRST "subjects/CS101/drop/", registrar, "{\"why\":\"x\"}", 400,
-              "invalid_args");
+                  "invalid_args");
 }
 
 /* ---- Grades -------------------------------------------------------------- */
@@ -462,27 +462,27 @@ test_grades (HubFixture    *fx,
   pay_month1 (fx);
   take = enroll (fx, registrar, "CS101", "CS101-A");
   hub_call_error (fx, "PUT", FIRST "subjects/CS101/grade/", registrar, "{\"grade\":\"9.99\"}", 400,
-              "invalid_grade");
+                  "invalid_grade");
   hub_call_error (fx, "PUT", FIRST "subjects/CS101/grade/", registrar, "{\"grade\":1.75}", 400,
-              "invalid_args");
+                  "invalid_args");
   submitted = hub_call_object (fx, "PUT", FIRST "subjects/CS101/grade/", registrar,
-                    "{\"grade\":\"1.75\",\"comments\":\"Good work\"}", 200);
+                               "{\"grade\":\"1.75\",\"comments\":\"Good work\"}", 200);
   g_assert_cmpstr (json_object_get_string_member (submitted, "grade_status"), ==, "SUBMITTED");
   hub_call_error (fx, "PUT", FIRST "subjects/CS102/grade/", registrar, "{\"grade\":\"1.75\"}", 400,
-              "not_enrolled");
+                  "not_enrolled");
 
   hub_call_error (fx, "POST", R "grades/finalize/", registrar, "{\"semester\":\"2025-FIRST\","
-              "\"section\":\"NOPE-A\"}", 400, "unknown_section");
+                  "\"section\":\"NOPE-A\"}", 400, "unknown_section");
   finalized = hub_call_object (fx, "POST", R "grades/finalize/", head,
-                    "{\"semester\":\"2025-FIRST\",\"section\":\"CS101-A\"}", 200);
+                               "{\"semester\":\"2025-FIRST\",\"section\":\"CS101-A\"}", 200);
   g_assert_cmpint (json_object_get_int_member (finalized, "finalized_count"), ==, 1);
   hub_call_error (fx, "PUT", FIRST "subjects/CS101/grade/", registrar, "{\"grade\":\"2.00\"}", 400,
-              "grade_finalized");
+                  "grade_finalized");
 
   hub_call_error (fx, "POST", FIRST "subjects/CS101/grade/override/", registrar,
-              "{\"grade\":\"2.00\"}", 400, "reason_required");
+                  "{\"grade\":\"2.00\"}", 400, "reason_required");
   overridden = hub_call_object (fx, "POST", FIRST "subjects/CS101/grade/override/", registrar,
-                     "{\"grade\":\"2.00\",\"reason\":\"Recomputed class standing\"}", 200);
+                                "{\"grade\":\"2.00\",\"reason\":\"Recomputed class standing\"}", 200);
   g_assert_cmpstr (json_object_get_string_member (overridden, "previous"), ==, "1.75");
   g_assert_cmpstr (json_object_get_string_member (overridden, "gpa"), ==, "2.00");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM take WHERE grade = '2.00'"
@@ -504,13 +504,13 @@ test_grades_forbidden (HubFixture    *fx,
   gint64 ops = hub_db_scalar (fx, "SELECT count(*) FROM applied_op");
 
   hub_call_error (fx, "PUT", FIRST "subjects/CS101/grade/", cashier, "{\"grade\":\"1.00\"}", 403,
-              "forbidden");
+                  "forbidden");
   hub_call_error (fx, "PUT", FIRST "subjects/CS101/grade/", prof, "{\"grade\":\"1.00\"}", 403,
-              "forbidden");
+                  "forbidden");
   hub_call_error (fx, "POST", R "grades/finalize/", admit, "{\"semester\":\"2025-FIRST\"}", 403,
-              "forbidden");
+                  "forbidden");
   hub_call_error (fx, "POST", FIRST "subjects/", cashier, "{\"subject\":\"CS101\"}", 403,
-              "forbidden");
+                  "forbidden");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM applied_op"), ==, ops);
 }
 
@@ -528,23 +528,23 @@ test_promissory (HubFixture    *fx,
   g_autoptr(JsonObject) note = NULL;
 
   made = hub_call_object (fx, "POST", JUAN "enrollments/", registrar,
-               "{\"semester\":\"2099-FIRST\",\"monthly_commitment\":\"8000.00\"}", 201);
+                          "{\"semester\":\"2099-FIRST\",\"monthly_commitment\":\"8000.00\"}", 201);
   note = hub_call_object (fx, "POST", JUAN "enrollments/2099-FIRST/permits/PRELIM/promissory/", registrar,
-               body, 201);
+                          body, 201);
   g_assert_true (g_str_has_prefix (json_object_get_string_member (note, "code"), "EXP-"));
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM permit WHERE status = 'UNLOCKED'"
                                       " AND unlocked_by = 'PROMISSORY'"), ==, 1);
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM promissory_note"), ==, 1);
   hub_call_error (fx, "POST", JUAN "enrollments/2099-FIRST/permits/PRELIM/promissory/", registrar,
-              body, 400, "permit_already_unlocked");
+                  body, 400, "permit_already_unlocked");
   hub_call_error (fx, "POST", JUAN "enrollments/2099-FIRST/permits/MIDTERM/promissory/", registrar,
-              "{\"promised_date\":\"2030-01-01\"}", 400, "reason_required");
+                  "{\"promised_date\":\"2030-01-01\"}", 400, "reason_required");
   hub_call_error (fx, "POST", JUAN "enrollments/2099-FIRST/permits/BOGUS/promissory/", registrar,
-              body, 404, "not_found");
+                  body, 404, "not_found");
   hub_call_error (fx, "POST", JUAN "enrollments/2098-FIRST/permits/PRELIM/promissory/", registrar,
-              body, 404, "unknown_semester");
+                  body, 404, "unknown_semester");
   hub_call_error (fx, "POST", FIRST "permits/PRELIM/promissory/", registrar, body, 400,
-              "semester_ended");
+                  "semester_ended");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM promissory_note"), ==, 1);
 }
 
@@ -571,9 +571,9 @@ test_payments_and_unassigned (HubFixture    *fx,
                    "50000.00");
 
   made = hub_call_object (fx, "POST", R "students/", registrar,
-               "{\"first_name\":\"Lea\",\"last_name\":\"Salonga\",\"program\":\"BSCS\"}", 201);
+                          "{\"first_name\":\"Lea\",\"last_name\":\"Salonga\",\"program\":\"BSCS\"}", 201);
   paid = hub_call_object (fx, "POST", PAY, cashier, "{\"student_id\":\"2025-00002\",\"amount\":\"500.00\","
-               "\"method\":\"CASH\"}", 201);
+                          "\"method\":\"CASH\"}", 201);
   g_assert_true (json_object_get_boolean_member (paid, "unassigned"));
   list = hub_call_object (fx, "GET", R "unassigned_payments/", registrar, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (list, "count"), ==, 1);
@@ -611,7 +611,7 @@ test_audit (HubFixture    *fx,
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (newest, "after")));
 
   other = hub_call_object (fx, "POST", R "students/", registrar,
-                "{\"first_name\":\"Lea\",\"last_name\":\"Salonga\",\"program\":\"BSCS\"}", 201);
+                           "{\"first_name\":\"Lea\",\"last_name\":\"Salonga\",\"program\":\"BSCS\"}", 201);
   g_clear_pointer (&after, json_object_unref);
   after = hub_call_object (fx, "GET", JUAN "audit/", registrar, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (after, "count"), ==, n + 3);
@@ -638,9 +638,9 @@ test_inc (HubFixture    *fx,
   pay_month1 (fx);
   take = enroll (fx, registrar, "CS101", "CS101-A");
   submitted = hub_call_object (fx, "PUT", FIRST "subjects/CS101/grade/", registrar, "{\"grade\":\"INC\"}",
-                    200);
+                               200);
   finalized = hub_call_object (fx, "POST", R "grades/finalize/", registrar, "{\"semester\":\"2025-FIRST\"}",
-                    200);
+                               200);
   g_assert_cmpint (json_object_get_int_member (finalized, "inc_started"), ==, 1);
 
   all = hub_call_array (fx, R "inc/", registrar);
@@ -683,7 +683,7 @@ test_roster (HubFixture    *fx,
   empty = hub_call_object (fx, "GET", R "sections/2025-FIRST/CS102-A/roster/", registrar, NULL, 200);
   g_assert_cmpint (json_object_get_int_member (empty, "taken"), ==, 0);
   hub_call_error (fx, "GET", R "sections/2025-FIRST/NOPE-A/roster/", registrar, NULL, 404,
-              "not_found");
+                  "not_found");
   hub_call_error (fx, "GET", R "sections/2025-FIRST/CS101-A/roster/", prof, NULL, 403, "forbidden");
 }
 
@@ -713,7 +713,7 @@ test_bad_bodies (HubFixture    *fx,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     hub_call_error (fx, cases[i].method, cases[i].path, registrar, cases[i].body, 400,
-                "invalid_args");
+                    "invalid_args");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM applied_op"), ==, ops);
 }
 

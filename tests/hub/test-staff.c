@@ -117,7 +117,7 @@ test_professor_roles (HubFixture    *fx,
       hub_call_error (fx, "GET", PROF, token, NULL, 403, "forbidden");
       hub_call_error (fx, "GET", PROF "2025-FIRST/CS101-A/roster/", token, NULL, 403, "forbidden");
       hub_call_error (fx, "PUT", PROF "2025-FIRST/CS101-A/grades/" STUDENT "/", token,
-                  "{\"grade\":\"1.75\"}", 403, "forbidden");
+                      "{\"grade\":\"1.75\"}", 403, "forbidden");
     }
 }
 
@@ -127,9 +127,9 @@ test_professor_roster (HubFixture    *fx,
 {
   g_autofree char *prof1 = hub_login_as (fx, "prof1");
   g_autoptr(JsonObject) roster = hub_call_object (fx, "GET", PROF "2025-FIRST/CS101-A/roster/", prof1,
-                                          NULL, 200);
+                                                  NULL, 200);
   g_autoptr(JsonObject) empty = hub_call_object (fx, "GET", PROF "2025-FIRST/CS103-A/roster/", prof1,
-                                         NULL, 200);
+                                                 NULL, 200);
   JsonObject *row;
 
   g_assert_cmpstr (json_object_get_string_member (roster, "subject"), ==, "CS101");
@@ -161,7 +161,7 @@ test_professor_grade (HubFixture    *fx,
   g_autoptr(JsonObject) roster = NULL;
 
   first = hub_call_object (fx, "PUT", PROF "2025-FIRST/CS101-A/grades/" STUDENT "/", prof1,
-                   "{\"grade\":\"1.75\",\"comments\":\"Good work\"}", 200);
+                           "{\"grade\":\"1.75\",\"comments\":\"Good work\"}", 200);
   g_assert_cmpstr (json_object_get_string_member (first, "grade"), ==, "1.75");
   g_assert_cmpstr (json_object_get_string_member (first, "subject"), ==, "CS101");
   g_assert_cmpstr (json_object_get_string_member (first, "grade_status"), ==, "SUBMITTED");
@@ -174,7 +174,7 @@ test_professor_grade (HubFixture    *fx,
 
   /* Until finalization the professor may change it. */
   second = hub_call_object (fx, "PUT", PROF "2025-FIRST/CS101-A/grades/" STUDENT "/", prof1,
-                    "{\"grade\":\"2.00\"}", 200);
+                            "{\"grade\":\"2.00\"}", 200);
   g_assert_cmpstr (json_object_get_string_member (second, "previous"), ==, "1.75");
   roster = hub_call_object (fx, "GET", PROF "2025-FIRST/CS101-A/roster/", prof1, NULL, 200);
   g_assert_cmpstr (string_at (roster, "students", 0, "grade"), ==, "2.00");
@@ -192,16 +192,16 @@ test_professor_grade_errors (HubFixture    *fx,
   hub_call_error (fx, "PUT", path, prof1, "{}", 400, "invalid_args");
   hub_call_error (fx, "PUT", path, prof1, "{\"grade\":\"1.70\"}", 400, "invalid_grade");
   hub_call_error (fx, "PUT", path, prof1, "{\"grade\":\"1.75\",\"comments\":[]}", 400,
-              "invalid_args");
+                  "invalid_args");
   /* prof2's section; a section the student is not in; no such section or student. */
   hub_call_error (fx, "PUT", PROF "2025-FIRST/CS102-B/grades/" STUDENT "/", prof1,
-              "{\"grade\":\"1.75\"}", 403, "forbidden");
+                  "{\"grade\":\"1.75\"}", 403, "forbidden");
   hub_call_error (fx, "PUT", PROF "2025-FIRST/CS103-A/grades/" STUDENT "/", prof1,
-              "{\"grade\":\"1.75\"}", 404, "not_found");
+                  "{\"grade\":\"1.75\"}", 404, "not_found");
   hub_call_error (fx, "PUT", PROF "2025-FIRST/NOPE/grades/" STUDENT "/", prof1,
-              "{\"grade\":\"1.75\"}", 404, "not_found");
+                  "{\"grade\":\"1.75\"}", 404, "not_found");
   hub_call_error (fx, "PUT", PROF "2025-FIRST/CS101-A/grades/2025-99999/", prof1,
-              "{\"grade\":\"1.75\"}", 404, "not_found");
+                  "{\"grade\":\"1.75\"}", 404, "not_found");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM take WHERE grade IS NOT NULL"), ==, 0);
 }
 
@@ -215,9 +215,9 @@ test_catalog_get (HubFixture    *fx,
   g_autoptr(JsonObject) program = hub_call_object (fx, "GET", CAT "programs/BSCS/", student, NULL, 200);
   g_autoptr(JsonObject) subject = hub_call_object (fx, "GET", CAT "subjects/CS201/", student, NULL, 200);
   g_autoptr(JsonObject) semester = hub_call_object (fx, "GET", CAT "semesters/2025-FIRST/", student, NULL,
-                                            200);
+                                                    200);
   g_autoptr(JsonObject) section = hub_call_object (fx, "GET", CAT "semesters/2025-FIRST/sections/CS102-B/",
-                                           student, NULL, 200);
+                                                   student, NULL, 200);
   JsonArray *prerequisites = json_object_get_array_member (subject, "prerequisites");
 
   g_assert_cmpstr (json_object_get_string_member (program, "name"), ==,
@@ -240,7 +240,7 @@ test_catalog_get (HubFixture    *fx,
   hub_call_error (fx, "GET", CAT "subjects/NOPE/", student, NULL, 404, "not_found");
   hub_call_error (fx, "GET", CAT "semesters/2030-FIRST/", student, NULL, 404, "not_found");
   hub_call_error (fx, "GET", CAT "semesters/2025-FIRST/sections/NOPE/", student, NULL, 404,
-              "not_found");
+                  "not_found");
   hub_call_error (fx, "GET", CAT "programs/BSCS/", NULL, NULL, 401, "unauthorized");
 }
 
@@ -282,24 +282,24 @@ test_catalog_put (HubFixture    *fx,
   g_autoptr(JsonObject) semester = NULL;
 
   created = hub_call_object (fx, "PUT", CAT "programs/BSIT/", registrar,
-                     "{\"name\":\"BS Information Technology\",\"duration_years\":4}", 201);
+                             "{\"name\":\"BS Information Technology\",\"duration_years\":4}", 201);
   g_assert_cmpstr (json_object_get_string_member (created, "code"), ==, "BSIT");
   g_assert_true (json_object_get_boolean_member (created, "created"));
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM program WHERE code = 'BSIT'"
                                       " AND name = 'BS Information Technology'"), ==, 1);
   changed = hub_call_object (fx, "PUT", CAT "programs/BSIT/", head,
-                     "{\"code\":\"BSIT\",\"name\":\"Information Technology\"}", 200);
+                             "{\"code\":\"BSIT\",\"name\":\"Information Technology\"}", 200);
   g_assert_false (json_object_get_boolean_member (changed, "created"));
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (changed,
                                                                                "changed"), 0),
                    ==, "name");
   subject = hub_call_object (fx, "PUT", CAT "subjects/IT101/", registrar,
-                     "{\"name\":\"Intro to IT\",\"units\":3,\"program\":\"BSIT\","
-                     "\"prerequisites\":[\"CS101\"]}", 201);
+                             "{\"name\":\"Intro to IT\",\"units\":3,\"program\":\"BSIT\","
+                             "\"prerequisites\":[\"CS101\"]}", 201);
   semester = hub_call_object (fx, "PUT", CAT "semesters/2025-SECOND/", registrar,
-                      "{\"start_date\":\"2025-11-10\",\"end_date\":\"2026-03-31\","
-                      "\"enrollment_start\":\"2025-11-01\",\"enrollment_end\":\"2025-11-20\"}",
-                      201);
+                              "{\"start_date\":\"2025-11-10\",\"end_date\":\"2026-03-31\","
+                              "\"enrollment_start\":\"2025-11-01\",\"enrollment_end\":\"2025-11-20\"}",
+                              201);
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM semester WHERE code = '2025-SECOND'"
                                       " AND NOT is_active"), ==, 1);
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM audit WHERE action = "
@@ -308,15 +308,15 @@ test_catalog_put (HubFixture    *fx,
 
   /* Bodies: a code that is not the URL's, unknown members, wrong types. */
   hub_call_error (fx, "PUT", CAT "programs/BSIT/", registrar, "{\"code\":\"BSX\",\"name\":\"X\"}",
-              400, "invalid_args");
+                  400, "invalid_args");
   hub_call_error (fx, "PUT", CAT "programs/BSIT/", registrar, "{\"code\":5,\"name\":\"X\"}",
-              400, "invalid_args");
+                  400, "invalid_args");
   hub_call_error (fx, "PUT", CAT "programs/BSIT/", registrar, "{\"name\":\"X\",\"colour\":\"red\"}",
-              400, "invalid_args");
+                  400, "invalid_args");
   hub_call_error (fx, "PUT", CAT "programs/BSIT/", registrar,
-              "{\"name\":\"X\",\"duration_years\":\"4\"}", 400, "invalid_args");
+                  "{\"name\":\"X\",\"duration_years\":\"4\"}", 400, "invalid_args");
   hub_call_error (fx, "PUT", CAT "subjects/IT102/", registrar,
-              "{\"name\":\"X\",\"units\":3,\"program\":\"NOPE\"}", 400, "unknown_program");
+                  "{\"name\":\"X\",\"units\":3,\"program\":\"NOPE\"}", 400, "unknown_program");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM program WHERE name = 'X'"), ==, 0);
 
   /* Roles: REG only. */
@@ -326,7 +326,7 @@ test_catalog_put (HubFixture    *fx,
 
     hub_call_error (fx, "PUT", CAT "programs/BSIT/", cashier, "{\"name\":\"Y\"}", 403, "forbidden");
     hub_call_error (fx, "PUT", CAT "subjects/CS101/", prof, "{\"name\":\"Y\",\"units\":3,"
-                "\"program\":\"BSCS\"}", 403, "forbidden");
+                    "\"program\":\"BSCS\"}", 403, "forbidden");
   }
 }
 
@@ -338,21 +338,21 @@ test_catalog_put_section (HubFixture    *fx,
   g_autoptr(JsonObject) created = NULL;
 
   created = hub_call_object (fx, "PUT", CAT "semesters/2025-FIRST/sections/CS103-B/", admin,
-                     "{\"subject\":\"CS103\",\"capacity\":25,\"professor\":\"prof2\","
-                     "\"slots\":[{\"day\":\"FRI\",\"start\":\"10:00\",\"end\":\"11:30\"}]}", 201);
+                             "{\"subject\":\"CS103\",\"capacity\":25,\"professor\":\"prof2\","
+                             "\"slots\":[{\"day\":\"FRI\",\"start\":\"10:00\",\"end\":\"11:30\"}]}", 201);
   g_assert_cmpstr (json_object_get_string_member (created, "code"), ==, "CS103-B");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT capacity FROM section WHERE code = 'CS103-B'"), ==,
                    25);
   /* The URL's semester does not exist: 404; the body's subject: 400. */
   hub_call_error (fx, "PUT", CAT "semesters/2030-FIRST/sections/CS103-B/", admin,
-              "{\"subject\":\"CS103\",\"capacity\":25}", 404, "unknown_semester");
+                  "{\"subject\":\"CS103\",\"capacity\":25}", 404, "unknown_semester");
   hub_call_error (fx, "PUT", CAT "semesters/2025-FIRST/sections/CS103-C/", admin,
-              "{\"subject\":\"NOPE\",\"capacity\":25}", 400, "unknown_subject");
+                  "{\"subject\":\"NOPE\",\"capacity\":25}", 400, "unknown_subject");
   hub_call_error (fx, "PUT", CAT "semesters/2025-FIRST/sections/CS103-C/", admin,
-              "{\"semester\":\"2025-SECOND\",\"subject\":\"CS103\",\"capacity\":25}", 400,
-              "invalid_args");
+                  "{\"semester\":\"2025-SECOND\",\"subject\":\"CS103\",\"capacity\":25}", 400,
+                  "invalid_args");
   hub_call_error (fx, "PUT", CAT "semesters/2025-FIRST/sections/CS103-C/", admin,
-              "{\"subject\":\"CS103\",\"capacity\":0}", 400, "invalid_args");
+                  "{\"subject\":\"CS103\",\"capacity\":0}", 400, "invalid_args");
 }
 
 /* ---- Admin: users and passwords ----------------------------------------------- */
@@ -371,14 +371,14 @@ test_admin_users (HubFixture    *fx,
   hub_call_error (fx, "GET", ADM "users/nobody/", admin, NULL, 404, "not_found");
 
   created = hub_call_object (fx, "PUT", ADM "users/cashier2/", admin,
-                     "{\"role\":\"CASHIER\",\"first_name\":\"Rosa\",\"last_name\":\"Lopez\"}",
-                     201);
+                             "{\"role\":\"CASHIER\",\"first_name\":\"Rosa\",\"last_name\":\"Lopez\"}",
+                             201);
   g_assert_true (json_object_get_boolean_member (created, "created"));
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM user WHERE username = 'cashier2'"
                                       " AND role = 'CASHIER' AND is_active"), ==, 1);
   updated = hub_call_object (fx, "PUT", ADM "users/cashier2/", admin,
-                     "{\"username\":\"cashier2\",\"role\":\"CASHIER\",\"first_name\":\"Rosa\","
-                     "\"last_name\":\"Lopez\",\"is_active\":false}", 200);
+                             "{\"username\":\"cashier2\",\"role\":\"CASHIER\",\"first_name\":\"Rosa\","
+                             "\"last_name\":\"Lopez\",\"is_active\":false}", 200);
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (updated,
                                                                                "changed"), 0),
                    ==, "is_active");
@@ -386,17 +386,17 @@ test_admin_users (HubFixture    *fx,
                    ==, 0);
 
   hub_call_error (fx, "PUT", ADM "users/cashier2/", admin,
-              "{\"username\":\"other\",\"role\":\"CASHIER\",\"first_name\":\"R\","
-              "\"last_name\":\"L\"}", 400, "invalid_args");
+                  "{\"username\":\"other\",\"role\":\"CASHIER\",\"first_name\":\"R\","
+                  "\"last_name\":\"L\"}", 400, "invalid_args");
   hub_call_error (fx, "PUT", ADM "users/cashier3/", admin,
-              "{\"role\":\"CASHIER\",\"first_name\":\"R\",\"last_name\":\"L\",\"age\":3}", 400,
-              "invalid_args");
+                  "{\"role\":\"CASHIER\",\"first_name\":\"R\",\"last_name\":\"L\",\"age\":3}", 400,
+                  "invalid_args");
   hub_call_error (fx, "PUT", ADM "users/" STUDENT "/", admin,
-              "{\"role\":\"CASHIER\",\"first_name\":\"R\",\"last_name\":\"L\"}", 400,
-              "invalid_role");
+                  "{\"role\":\"CASHIER\",\"first_name\":\"R\",\"last_name\":\"L\"}", 400,
+                  "invalid_role");
   hub_call_error (fx, "PUT", ADM "users/admin/", admin,
-              "{\"role\":\"CASHIER\",\"first_name\":\"Ana\",\"last_name\":\"Reyes\"}", 400,
-              "last_admin");
+                  "{\"role\":\"CASHIER\",\"first_name\":\"Ana\",\"last_name\":\"Reyes\"}", 400,
+                  "last_admin");
 }
 
 static void
@@ -411,7 +411,7 @@ test_admin_password (HubFixture    *fx,
   g_auto(HubReply) old_login = { 0 };
 
   reply = hub_call_object (fx, "POST", ADM "users/prof1/password/", admin,
-                   "{\"password\":\"correct horse battery\"}", 200);
+                           "{\"password\":\"correct horse battery\"}", 200);
   g_assert_true (json_object_get_boolean_member (reply, "password_set"));
   g_assert_cmpint (json_object_get_int_member (reply, "tokens_revoked"), ==, 1);
 
@@ -443,12 +443,12 @@ test_admin_password_errors (HubFixture    *fx,
   hub_call_error (fx, "POST", path, admin, "{\"password\":\"aaaaaaaaaaaa\"}", 400, "invalid_args");
   hub_call_error (fx, "POST", path, admin, "{\"password\":\"PROF1\"}", 400, "invalid_args");
   hub_call_error (fx, "POST", ADM "users/prof1xyz/password/", admin, "{\"password\":\"prof1xyz\"}",
-              400, "invalid_args");
+                  400, "invalid_args");
   hub_call_error (fx, "POST", path, admin, "{\"password\":12345678}", 400, "invalid_args");
   hub_call_error (fx, "POST", path, admin, "{\"password\":\"long enough 1\",\"user\":\"x\"}", 400,
-              "invalid_args");
+                  "invalid_args");
   hub_call_error (fx, "POST", ADM "users/nobody/password/", admin,
-              "{\"password\":\"long enough 1\"}", 404, "not_found");
+                  "{\"password\":\"long enough 1\"}", 404, "not_found");
   hub_call_error (fx, "POST", path, registrar, "{\"password\":\"long enough 1\"}", 403, "forbidden");
   /* Nothing changed: the old password still logs in. */
   g_free (hub_login (fx, "prof1", "prof-pass"));
@@ -462,9 +462,10 @@ test_admin_config (HubFixture    *fx,
 {
   g_autofree char *admin = hub_login_as (fx, "admin");
   g_autoptr(JsonObject) before = hub_call_object (fx, "GET", ADM "config/max_units_per_semester/", admin,
-                                          NULL, 200);
+                                                  NULL, 200);
   g_autoptr(JsonObject) set = NULL;
   g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonObject) name = NULL;
   g_autoptr(JsonObject) scale = hub_call_object (fx, "GET", ADM "config/grade_scale/", admin, NULL, 200);
 
   g_assert_cmpint (json_object_get_int_member (before, "value"), ==, 30);
@@ -480,18 +481,27 @@ test_admin_config (HubFixture    *fx,
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM audit WHERE action ="
                                       " 'CONFIG_CHANGED' AND actor = 'admin'"), ==, 1);
 
+  /* The institution's name, printed on receipts; none by default. */
+  name = hub_call_object (fx, "PUT", ADM "config/institution_name/", admin,
+                          "{\"value\":\"Kolehiyo ng Sta. Cruz\"}", 200);
+  g_assert_cmpstr (json_object_get_string_member (name, "previous"), ==, "");
+  g_clear_pointer (&name, json_object_unref);
+  name = hub_call_object (fx, "GET", ADM "config/institution_name/", admin, NULL, 200);
+  g_assert_cmpstr (json_object_get_string_member (name, "value"), ==, "Kolehiyo ng Sta. Cruz");
+  g_assert_false (json_object_get_boolean_member (name, "is_default"));
+
   hub_call_error (fx, "GET", ADM "config/no_such_key/", admin, NULL, 404, "not_found");
   hub_call_error (fx, "PUT", ADM "config/no_such_key/", admin, "{\"value\":1}", 404,
-              "unknown_config_key");
+                  "unknown_config_key");
   hub_call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin, "{\"value\":99}", 400,
-              "invalid_config_value");
+                  "invalid_config_value");
   hub_call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin, "{\"value\":\"20\"}", 400,
-              "invalid_config_value");
+                  "invalid_config_value");
   hub_call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin, "{}", 400, "invalid_args");
   hub_call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin,
-              "{\"key\":\"grade_scale\",\"value\":20}", 400, "invalid_args");
+                  "{\"key\":\"grade_scale\",\"value\":20}", 400, "invalid_args");
   hub_call_error (fx, "PUT", ADM "config/max_units_per_semester/", admin,
-              "{\"value\":20,\"note\":\"x\"}", 400, "invalid_args");
+                  "{\"value\":20,\"note\":\"x\"}", 400, "invalid_args");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT value FROM config WHERE key ="
                                       " 'max_units_per_semester'"), ==, 24);
 }
@@ -519,13 +529,13 @@ test_admin_jobs (HubFixture    *fx,
                                       " 'job.permit_sweep' AND op_json LIKE '%\"actor\":\"admin\"%'"),
                    ==, 1);
   one = hub_call_object (fx, "POST", ADM "jobs/gpa-recalc/run/", admin,
-                 "{\"student\":\"" STUDENT "\"}", 200);
+                         "{\"student\":\"" STUDENT "\"}", 200);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (one, "result"),
                                                "checked"), ==, 1);
 
   /* A rejected job op is its error, and a failed run. */
   hub_call_error (fx, "POST", ADM "jobs/permit-sweep/run/", admin, "{\"student\":\"" STUDENT "\"}",
-              400, "invalid_args");
+                  400, "invalid_args");
   g_assert_cmpint (hub_db_scalar (fx, "SELECT count(*) FROM job_run WHERE status = 'failed'"),
                    ==, 1);
   hub_call_error (fx, "POST", ADM "jobs/no-such-job/run/", admin, "{}", 404, "not_found");
@@ -553,12 +563,12 @@ test_admin_audit (HubFixture    *fx,
   g_autoptr(JsonObject) all = hub_call_object (fx, "GET", ADM "audit/", admin, NULL, 200);
   g_autoptr(JsonObject) page2 = hub_call_object (fx, "GET", ADM "audit/?page=2", admin, NULL, 200);
   g_autoptr(JsonObject) created = hub_call_object (fx, "GET", ADM "audit/?action=USER_CREATED&actor=admin",
-                                           admin, NULL, 200);
+                                                   admin, NULL, 200);
   g_autoptr(JsonObject) target = hub_call_object (fx, "GET", ADM "audit/?target=prof2", admin, NULL, 200);
   g_autoptr(JsonObject) future = hub_call_object (fx, "GET", ADM "audit/?since=2999-01-01", admin, NULL,
-                                          200);
+                                                  200);
   g_autoptr(JsonObject) past = hub_call_object (fx, "GET", ADM "audit/?since=2000-01-01T00:00:00Z", admin,
-                                        NULL, 200);
+                                                NULL, 200);
   gint64 total = hub_db_scalar (fx, "SELECT count(*) FROM audit");
   JsonArray *results = json_object_get_array_member (all, "results");
   JsonObject *newest = json_array_get_object_element (results, 0);
@@ -624,7 +634,7 @@ test_admin_roles (HubFixture    *fx,
 
       hub_call_error (fx, "GET", ADM "users/prof1/", token, NULL, 403, "forbidden");
       hub_call_error (fx, "PUT", ADM "config/inc_warning_days/", token, "{\"value\":10}", 403,
-                  "forbidden");
+                      "forbidden");
       hub_call_error (fx, "POST", ADM "jobs/archive/run/", token, "{}", 403, "forbidden");
       hub_call_error (fx, "GET", ADM "jobs/", token, NULL, 403, "forbidden");
       hub_call_error (fx, "GET", ADM "audit/", token, NULL, 403, "forbidden");
