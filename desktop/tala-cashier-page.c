@@ -20,6 +20,7 @@
 
 #include "tala-cashier-page.h"
 #include "tala-items.h"
+#include "tala-ledger-staff.h"
 #include "tala-preferences.h"
 #include "tala-receipt.h"
 #include "tala-student-list.h"
@@ -55,6 +56,7 @@ struct _TalaCashierPage
   char            *student;       /* the account shown */
   char            *previewed;     /* canonical args of the previewed payment */
   char            *student_name;  /* of the account shown */
+  char            *institution;   /* config institution_name, for receipts */
   char            *balance_text;  /* "₱58,500.00", or "" */
   JsonObject      *receipt;       /* the last payment's receipt, nullable */
   guint            busy;          /* async calls running */
@@ -63,7 +65,6 @@ struct _TalaCashierPage
 G_DEFINE_FINAL_TYPE (TalaCashierPage, tala_cashier_page, GTK_TYPE_WIDGET)
 
 /* The name printed on receipts. */
-#define SCHOOL_NAME _("Tala College")
 
 static const char *const methods[] = {
   "CASH", "CHECK", "CREDIT_CARD", "BANK_TRANSFER", "ONLINE", "GCASH", "MAYA", NULL,
@@ -199,11 +200,52 @@ account_done_cb (GObject      *object,
   show_account (self, account);
 }
 
+/* The institution's name as the replica has it (a worker thread). */
+static JsonNode *
+institution_read (TalaLedger  *ledger,
+                  gpointer     data G_GNUC_UNUSED,
+                  GError     **error)
+{
+  g_autoptr(JsonObject) config = tala_ledger_staff_config (ledger, "institution_name", error);
+  JsonNode *node;
+
+  if (config == NULL)
+    return NULL;
+  node = json_node_new (JSON_NODE_VALUE);
+  json_node_set_string (node, json_object_get_string_member_with_default (config, "value", ""));
+  return node;
+}
+
+static void
+institution_done_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  TalaCashierPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = tala_session_read_finish (TALA_SESSION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->busy--;
+  if (node == NULL)
+    {
+      g_debug ("institution name: %s", error->message);
+      return;
+    }
+  g_free (self->institution);
+  self->institution = g_strdup (json_node_get_string (node));
+}
+
 static void
 load_account (TalaCashierPage *self)
 {
   if (self->student == NULL || self->session == NULL)
     return;
+  /* The name may change with a sync: read it with every account. */
+  self->busy++;
+  tala_session_read_async (self->session, institution_read, NULL, NULL, self->cancellable,
+                           institution_done_cb, self);
   self->busy++;
   tala_session_account_async (self->session, self->student, self->cancellable,
                               account_done_cb, self);
@@ -382,7 +424,8 @@ record_done_cb (GObject      *object,
   g_clear_pointer (&self->receipt, json_object_unref);
   /* Until the hub has it, the allocation may still change (DESIGN.md,
    * Sync 3); the amount and the receipt number never do. */
-  self->receipt = tala_receipt_new (r, self->student_name, cashier, SCHOOL_NAME, now, TRUE);
+  self->receipt = tala_receipt_new (r, self->student_name, cashier, self->institution, now,
+                                    TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.receipt", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.print-receipt", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cashier.save-receipt", TRUE);
@@ -730,6 +773,7 @@ tala_cashier_page_finalize (GObject *object)
   g_clear_object (&self->history);
   g_free (self->student);
   g_free (self->previewed);
+  g_free (self->institution);
   g_free (self->student_name);
   g_free (self->balance_text);
   g_clear_pointer (&self->receipt, json_object_unref);

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -262,9 +264,21 @@ test_receipt_pdf (DesktopFixture *fx,
   JsonArray *allocation;
   gsize length;
 
+  /* The hub's institution_name heads the receipt (set here behind the
+   * hub's back; the terminal gets it with its snapshot). */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (fx->db, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO config (key, value, hub_seq) VALUES"
+                                       " ('institution_name', '\"Kolehiyo ng Sta. Cruz\"', 0)",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
   desktop_first_run (fx, "cashier1", "cashier-pass", "c01", "cashier");
   g_assert_null (tala_cashier_page_get_receipt (cashier_page (fx)));
   receipt = pay (fx, "1500.00", "CASH", NULL);
+  g_assert_cmpstr (json_object_get_string_member (receipt, "school"), ==, "Kolehiyo ng Sta. Cruz");
   g_assert_cmpstr (json_object_get_string_member (receipt, "receipt_no"), ==, "C01-000001");
   g_assert_cmpstr (json_object_get_string_member (receipt, "student"), ==, "2025-00001");
   g_assert_cmpstr (json_object_get_string_member (receipt, "amount"), ==, "1500.00");
