@@ -107,7 +107,7 @@ static const char *const tala_history_entry_fields[] = {
   "amount-text", "kind-text", "method-text", "status-text",
 };
 static const char *const tala_attention_item_fields[] = {
-  "op-id", "kind", "code", "message", "advice",
+  "op-id", "kind", "code", "message", "advice", "summary",
 };
 
 DEFINE_ITEM (TalaStudent, tala_student)
@@ -322,6 +322,54 @@ advice_for (const char *code)
   return _("The hub refused this. Check the student's record, then redo it if still needed.");
 }
 
+/* What the op was, in words, from its args: "GCash payment of ₱1,500.00
+ * for 2025-00001, receipt C01-000004 · recorded 2026-11-26 10:02". */
+static char *
+attention_summary (JsonObject *item)
+{
+  JsonObject *op = json_object_get_object_member (item, "op");
+  JsonObject *args = op && json_object_has_member (op, "args") &&
+                     JSON_NODE_HOLDS_OBJECT (json_object_get_member (op, "args"))
+                     ? json_object_get_object_member (op, "args") : NULL;
+  const char *at = str (item, "at");
+  const char *recorded = op ? str (op, "recorded_at") : "";
+  g_autofree char *when = NULL;
+  g_autofree char *what = NULL;
+  const char *student, *kind;
+
+  /* "2026-11-26T10:02:33Z" → "2026-11-26 10:02" */
+  if (recorded[0] == '\0')
+    recorded = at;
+  if (strlen (recorded) >= 16)
+    when = g_strdup_printf ("%.10s %.5s", recorded, recorded + 11);
+  if (args == NULL)
+    return g_strdup (when ? when : "");
+  student = str (args, "student");
+  kind = str (op, "kind");
+  if (g_strcmp0 (kind, "payment.record") == 0)
+    {
+      g_autofree char *amount = tala_format_pesos (str (args, "amount"));
+
+      /* Translators: "GCash payment of ₱1,500.00 for 2025-00001, receipt C01-000004". */
+      what = g_strdup_printf (_("%s payment of %s for %s, receipt %s"),
+                              tala_method_words (str (args, "method")), amount, student,
+                              str (args, "receipt_no"));
+    }
+  else if (g_strcmp0 (kind, "subject.enroll") == 0 || g_strcmp0 (kind, "subject.drop") == 0)
+    /* Translators: "CS102 for 2025-00001 in 2025-FIRST". */
+    what = g_strdup_printf (_("%s for %s in %s"), str (args, "subject"), student,
+                            str (args, "semester"));
+  else if (student[0] != '\0')
+    /* Translators: the student an op was about. */
+    what = g_strdup_printf (_("Student %s"), student);
+  if (what == NULL)
+    return g_strdup (when ? when : "");
+  if (when == NULL)
+    return g_steal_pointer (&what);
+  /* Translators: "<what the op was> · recorded 2026-11-26 10:02". */
+  return g_strdup_printf (_("%s · recorded %s"), what, when);
+}
+
 TalaAttentionItem *
 tala_attention_item_new_from_json (JsonObject *item)
 {
@@ -332,6 +380,7 @@ tala_attention_item_new_from_json (JsonObject *item)
   self->values[2] = g_strdup (str (item, "code"));
   self->values[3] = g_strdup (str (item, "message"));
   self->values[4] = g_strdup (advice_for (self->values[2]));
+  self->values[5] = attention_summary (item);
   return (TalaAttentionItem *) self;
 }
 

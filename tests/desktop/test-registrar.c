@@ -207,6 +207,7 @@ test_rejected_offline_add (DesktopFixture *fx,
   GListModel *attention = tala_session_get_attention (fx->session);
   g_autoptr(TalaAttentionItem) item = NULL;
   g_autofree char *advice = NULL;
+  g_autofree char *summary = NULL;
   g_autofree char *kind = NULL;
 
   /* Ctrl+F goes to the registrar's search. */
@@ -244,6 +245,9 @@ test_rejected_offline_add (DesktopFixture *fx,
   g_object_get (item, "advice", &advice, "kind", &kind, NULL);
   g_assert_cmpstr (kind, ==, "subject.enroll");
   g_assert_nonnull (strstr (advice, "already takes this subject"));
+  /* What it was, in words, not the hub's message. */
+  g_object_get (item, "summary", &summary, NULL);
+  g_assert_true (g_str_has_prefix (summary, "CS102 for 2025-00001 in 2025-FIRST · recorded 2"));
   /* The hub holds one take of CS102 for the student, the one made there. */
   g_assert_cmpint (desktop_hub_count (fx, "SELECT count(*) FROM take t"
                                           " JOIN subject s ON s.id = t.subject_id"
