@@ -293,7 +293,7 @@ test_strict_json (void)
     "", " ", "{}{}", "{\"a\":\"x\"}{\"b\":\"y\"}", "{} []", "[1,]", "{\"a\":1,}", "{'a':1}",
     "{a:1}", "/* c */ {}", "{} // c", "[01]", "[1.]", "[.5]", "[+1]", "[1e]", "[NaN]",
     "[Infinity]", "[\"\\x\"]", "[\"\\u12\"]", "[\"tab\there\"]", "{\"a\" 1}", "[true false]",
-    "nul", "[", "{\"a\":",
+    "nul", "[", "{\"a\":", "-0255[]", "1 2",
   };
   gsize length;
   g_autofree char *f5 = fuzz_input ("fuzz-op", "f5-two-texts-json-glib-leak.json", &length);
