@@ -6,7 +6,7 @@
  * The hub's request path, in process: route matching (match_pattern and
  * the 404/405 answers), query strings (pages, ?after=, filters), headers
  * (Authorization, Idempotency-Key, Content-Type) and the JSON body
- * (hub_json_is_strict, then json-glib, then each route's own checks),
+ * (tala_json_is_strict, then json-glib, then each route's own checks),
  * through the real TalaHubServer and libsoup on a loopback connection.
  *
  * The input is text:
@@ -23,7 +23,7 @@
  *                            Content-Type: application/json unless a
  *                            header gave one)
  *
- * hub_json_is_strict also gets the body directly, in a buffer of exactly
+ * tala_json_is_strict also gets the body directly, in a buffer of exactly
  * its size.  A 5xx answer, an error answer that is not
  * {"error":{"code","message"}}, a sanitizer report or a GLib critical is
  * a finding.  Writes that pass every check are applied and stay.
@@ -243,7 +243,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
       memcpy (copy, body, body_length);
 
-      (void) hub_json_is_strict (copy, body_length);
+      (void) tala_json_is_strict (copy, body_length);
       g_free (copy);
     }
   request = fuzz_hub_request (method, target, as, headers->str, body, body_length);

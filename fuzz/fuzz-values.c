@@ -110,7 +110,11 @@ check_amount (const char *text)
   g_autofree char *amount = NULL;
   gint64 centavos = 0;
 
-  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
+  /* Strict JSON only, as the hub takes a body (tala_json_is_strict):
+   * json-glib 1.6 alone takes "-0255[]" as two texts and leaks the first
+   * (F5, tests/fuzz/fuzz-values/). */
+  if (!tala_json_is_strict (text, strlen (text)) ||
+      !json_parser_load_from_data (parser, text, -1, NULL) ||
       json_parser_get_root (parser) == NULL)
     return;
   if (!hub_normalize_amount (json_parser_get_root (parser), &amount))

@@ -184,10 +184,6 @@ char       *hub_request_op_id     (HubRequest *req);
 gboolean    hub_normalize_amount  (JsonNode   *node,
                                    char      **out);
 
-/* One JSON text as RFC 8259 writes it, no more (json-glib takes more). */
-gboolean    hub_json_is_strict    (const char *data,
-                                   gsize       length);
-
 /* Pages of the original's paginated lists: {count, next, previous, results}. */
 #define HUB_PAGE_SIZE 20
 

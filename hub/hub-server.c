@@ -405,7 +405,7 @@ check_body (HubRequest *req)
   else if (g_strcmp0 (type, "application/json") != 0)
     hub_request_error (req, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                        "send Content-Type: application/json");
-  else if (!hub_json_is_strict (body->data, body->length))
+  else if (!tala_json_is_strict (body->data, body->length))
     hub_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_json",
                        "the body is not valid JSON (RFC 8259)");
   else if (!json_parser_load_from_data (parser, body->data ? body->data : "", body->length,

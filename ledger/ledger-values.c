@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "ledger-private.h"
@@ -262,17 +263,20 @@ tala_timestamp_parse (const char *text,
   return TRUE;
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ" (seconds; the fraction is dropped).  Allocates. */
+/* "YYYY-MM-DDTHH:MM:SSZ" (seconds; the fraction is dropped).  Allocates.
+ * Any gint64 is taken: the divisions round towards minus infinity without
+ * negating @us (-G_MININT64 overflows).  Outside years 1..9999 the year has
+ * other than four digits, which tala_timestamp_parse() refuses. */
 char *
 tala_timestamp_format (gint64 us)
 {
-  gint64 secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
-  gint64 days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+  gint64 secs = us / 1000000 - (us % 1000000 < 0);
+  gint64 days = secs / 86400 - (secs % 86400 < 0);
   gint64 rem = secs - days * 86400;
-  char date[11];
+  int y, m, d;
 
-  tala_date_format (days, date);
-  return g_strdup_printf ("%sT%02d:%02d:%02dZ", date, (int) (rem / 3600),
+  civil_from_days (days, &y, &m, &d);
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int) (rem / 3600),
                           (int) (rem / 60 % 60), (int) (rem % 60));
 }
 
@@ -392,10 +396,20 @@ canonical_node (GString  *out,
         case G_TYPE_DOUBLE:
           {
             char buf[G_ASCII_DTOSTR_BUF_SIZE];
+            double value = json_node_get_double (node);
 
             /* Not valid in an op (numbers are integers), but an invalid op
-             * still needs a stable hash. */
-            g_string_append (out, g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+             * still needs a stable hash, and its canonical text must be
+             * JSON.  A number beyond a double (1e400) arrives as an
+             * infinity, which g_ascii_dtostr() writes "inf": write a number
+             * that parses back to the same infinity instead.  A NaN cannot
+             * come from JSON text; it is written null. */
+            if (isnan (value))
+              g_string_append (out, "null");
+            else if (isinf (value))
+              g_string_append (out, value > 0 ? "1e999" : "-1e999");
+            else
+              g_string_append (out, g_ascii_dtostr (buf, sizeof buf, value));
           }
           break;
 
@@ -488,4 +502,196 @@ tala_op_body_hash (JsonObject *op)
   else
     body = _tala_op_body (op, args_json);
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, body, -1);
+}
+
+/* ---- Strict JSON --------------------------------------------------------- */
+
+/* json-glib 1.6 also takes what RFC 8259 does not (single quotes, bare
+ * words, comments); the hub answers those invalid_json, and the terminal
+ * refuses such answers from the hub (sync-client.c).  A recursive
+ * descent over the text, deep nesting refused. */
+
+#define JSON_MAX_DEPTH 64
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+} Scan;
+
+static gboolean scan_value (Scan *s, guint depth);
+
+static void
+scan_space (Scan *s)
+{
+  while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+    s->p++;
+}
+
+static gboolean
+scan_literal (Scan       *s,
+              const char *word)
+{
+  gsize n = strlen (word);
+
+  if ((gsize) (s->end - s->p) < n || memcmp (s->p, word, n) != 0)
+    return FALSE;
+  s->p += n;
+  return TRUE;
+}
+
+static gboolean
+scan_string (Scan *s)
+{
+  if (s->p >= s->end || *s->p != '"')
+    return FALSE;
+  for (s->p++; s->p < s->end; s->p++)
+    {
+      unsigned char c = (unsigned char) *s->p;
+
+      if (c == '"')
+        {
+          s->p++;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return FALSE;
+      if (c == '\\')
+        {
+          if (++s->p >= s->end)
+            return FALSE;
+          if (*s->p == 'u')
+            {
+              for (guint i = 0; i < 4; i++)
+                if (++s->p >= s->end || !g_ascii_isxdigit (*s->p))
+                  return FALSE;
+            }
+          else if (strchr ("\"\\/bfnrt", *s->p) == NULL)
+            return FALSE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+scan_digits (Scan *s)
+{
+  const char *start = s->p;
+
+  while (s->p < s->end && g_ascii_isdigit (*s->p))
+    s->p++;
+  return s->p > start;
+}
+
+static gboolean
+scan_number (Scan *s)
+{
+  if (s->p < s->end && *s->p == '-')
+    s->p++;
+  if (s->p < s->end && *s->p == '0')
+    s->p++;
+  else if (!scan_digits (s))
+    return FALSE;
+  if (s->p < s->end && *s->p == '.')
+    {
+      s->p++;
+      if (!scan_digits (s))
+        return FALSE;
+    }
+  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
+    {
+      s->p++;
+      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+        s->p++;
+      if (!scan_digits (s))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+scan_container (Scan  *s,
+                guint  depth,
+                char   close)
+{
+  gboolean first = TRUE;
+
+  s->p++;
+  scan_space (s);
+  if (s->p < s->end && *s->p == close)
+    {
+      s->p++;
+      return TRUE;
+    }
+  while (s->p < s->end)
+    {
+      if (!first)
+        {
+          if (*s->p != ',')
+            return FALSE;
+          s->p++;
+          scan_space (s);
+        }
+      first = FALSE;
+      if (close == '}')
+        {
+          if (!scan_string (s))
+            return FALSE;
+          scan_space (s);
+          if (s->p >= s->end || *s->p != ':')
+            return FALSE;
+          s->p++;
+        }
+      if (!scan_value (s, depth + 1))
+        return FALSE;
+      scan_space (s);
+      if (s->p < s->end && *s->p == close)
+        {
+          s->p++;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+scan_value (Scan  *s,
+            guint  depth)
+{
+  scan_space (s);
+  if (s->p >= s->end || depth > JSON_MAX_DEPTH)
+    return FALSE;
+  switch (*s->p)
+    {
+    case '{':
+      return scan_container (s, depth, '}');
+    case '[':
+      return scan_container (s, depth, ']');
+    case '"':
+      return scan_string (s);
+    case 't':
+      return scan_literal (s, "true");
+    case 'f':
+      return scan_literal (s, "false");
+    case 'n':
+      return scan_literal (s, "null");
+    default:
+      return scan_number (s);
+    }
+}
+
+/* TRUE when @data (@length bytes, no NUL needed) is one JSON text as
+ * RFC 8259 writes it, nothing before or after it (json-glib 1.6 takes
+ * "{…}{…}", keeps the second and leaks the first).  UTF-8 is checked
+ * apart. */
+gboolean
+tala_json_is_strict (const char *data,
+                     gsize       length)
+{
+  Scan s = { data, data + length };
+
+  if (data == NULL || !scan_value (&s, 0))
+    return FALSE;
+  scan_space (&s);
+  return s.p == s.end;
 }

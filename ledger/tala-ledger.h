@@ -157,6 +157,11 @@ G_GNUC_WARN_UNUSED_RESULT
 char        *tala_json_canonical_object (JsonObject *object);
 G_GNUC_WARN_UNUSED_RESULT
 char        *tala_op_body_hash        (JsonObject   *op);
+/* One JSON text as RFC 8259 writes it, no more: json-glib 1.6 takes more
+ * (two texts in a row, comments, single quotes).  Used on the hub's
+ * request bodies and on the terminal's answers from the hub. */
+gboolean     tala_json_is_strict      (const char   *data,
+                                       gsize         length);
 
 /* Time helpers: RFC 3339 UTC in and out. */
 gboolean     tala_timestamp_parse     (const char   *text,

@@ -27,6 +27,7 @@
 
 #include <glib/gstdio.h>
 
+#include "tala-ledger.h"
 #include "tala-sync-client.h"
 
 struct _TalaSyncClient
@@ -481,15 +482,37 @@ tala_sync_client_request_json (TalaSyncClient  *self,
   status = request (self, method, path, "application/json", idempotency_key, sent, &answer,
                     NULL, cancellable, error);
   if (status > 0 && reply != NULL && g_bytes_get_size (answer) > 0)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-
-      if (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
-                                      (gssize) g_bytes_get_size (answer), NULL) &&
-          json_parser_get_root (parser) != NULL)
-        *reply = json_node_copy (json_parser_get_root (parser));
-    }
+    *reply = tala_sync_parse_strict (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
   return status;
+}
+
+/**
+ * tala_sync_parse_strict:
+ * @data: (array length=length): a hub's answer
+ * @length: its size in bytes
+ *
+ * Parses @data when it is one JSON text as RFC 8259 writes it, in UTF-8,
+ * with the check the hub applies to request bodies (tala_json_is_strict());
+ * json-glib 1.6 alone also takes two texts in a row ("{…}{…}", the second
+ * wins, the first leaks), comments and bare words.
+ *
+ * Returns: (transfer full) (nullable): the root node, or %NULL when @data
+ *   is anything else
+ */
+JsonNode *
+tala_sync_parse_strict (const char *data,
+                        gsize       length)
+{
+  g_autoptr(JsonParser) parser = NULL;
+
+  if (data == NULL || !g_utf8_validate (data, (gssize) length, NULL) ||
+      !tala_json_is_strict (data, length))
+    return NULL;
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, data, (gssize) length, NULL) ||
+      json_parser_get_root (parser) == NULL)
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
 }
 
 guint

@@ -25,6 +25,49 @@
 #define PULL_LIMIT      2000
 #define REBASE_AT_MOST  20000            /* entries held in memory per rebase */
 
+/* The hub's answers are input like any other: a member of the wrong type
+ * is as good as missing, never a json-glib critical. */
+static gboolean
+holds (JsonObject   *object,
+       const char   *name,
+       JsonNodeType  type)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_TYPE (node) == type;
+}
+
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : "";
+}
+
+static gint64
+int_member (JsonObject *object,
+            const char *name,
+            gint64      otherwise)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_INT64 ? json_node_get_int (node) : otherwise;
+}
+
+static gboolean
+bool_member (JsonObject *object,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
 static gboolean
 hub_refused (guint        status,
              JsonNode    *reply,
@@ -34,13 +77,13 @@ hub_refused (guint        status,
   JsonObject *err = NULL;
 
   if (reply != NULL && JSON_NODE_HOLDS_OBJECT (reply) &&
-      json_object_has_member (json_node_get_object (reply), "error"))
+      holds (json_node_get_object (reply), "error", JSON_NODE_OBJECT))
     err = json_object_get_object_member (json_node_get_object (reply), "error");
   g_set_error (error, TALA_SYNC_ERROR, TALA_SYNC_ERROR_HUB, "%s: the hub answered %u%s%s%s%s",
                what, status, err ? " " : "",
-               err ? json_object_get_string_member_with_default (err, "code", "") : "",
+               err ? string_member (err, "code") : "",
                err ? ": " : "",
-               err ? json_object_get_string_member_with_default (err, "message", "") : "");
+               err ? string_member (err, "message") : "");
   return FALSE;
 }
 
@@ -71,13 +114,12 @@ tala_sync_register (TalaSyncClient  *client,
   if (status == 0)
     return NULL;
   if (status != 200 || reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply) ||
-      !json_object_has_member (json_node_get_object (reply), "token"))
+      *string_member (json_node_get_object (reply), "token") == '\0')
     {
       hub_refused (status, reply, "logging in", error);
       return NULL;
     }
-  tala_sync_client_set_token (client, json_object_get_string_member (json_node_get_object (reply),
-                                                                     "token"));
+  tala_sync_client_set_token (client, string_member (json_node_get_object (reply), "token"));
   json_builder_reset (b);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "terminal");
@@ -92,6 +134,15 @@ tala_sync_register (TalaSyncClient  *client,
   if (status != 201 || reg == NULL || !JSON_NODE_HOLDS_OBJECT (reg))
     {
       hub_refused (status, reg, "registering the terminal", error);
+      return NULL;
+    }
+  if (*string_member (json_node_get_object (reg), "device_token") == '\0' ||
+      *string_member (json_node_get_object (reg), "terminal") == '\0' ||
+      *string_member (json_node_get_object (reg), "username") == '\0')
+    {
+      g_set_error (error, TALA_SYNC_ERROR, TALA_SYNC_ERROR_INVALID,
+                   "registering the terminal: the hub's answer has no device_token, terminal"
+                   " or username");
       return NULL;
     }
   return json_object_ref (json_node_get_object (reg));
@@ -124,14 +175,12 @@ tala_sync_bootstrap (TalaSyncClient       *client,
     return FALSE;
   if (status != 200)
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(JsonNode) body = NULL;
 
-      if (error_body != NULL &&
-          json_parser_load_from_data (parser, g_bytes_get_data (error_body, NULL),
-                                      (gssize) g_bytes_get_size (error_body), NULL))
-        return hub_refused (status, json_parser_get_root (parser), "downloading the snapshot",
-                            error);
-      return hub_refused (status, NULL, "downloading the snapshot", error);
+      if (error_body != NULL)
+        body = tala_sync_parse_strict (g_bytes_get_data (error_body, NULL),
+                                       g_bytes_get_size (error_body));
+      return hub_refused (status, body, "downloading the snapshot", error);
     }
   cursor_text = headers ? g_hash_table_lookup (headers, "tala-cursor") : NULL;
   if (cursor_text == NULL)
@@ -224,15 +273,13 @@ push_all (TalaReplica     *replica,
       if (status != 200 || reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
         return hub_refused (status, reply, "pushing", error);
       answer = json_node_get_object (reply);
-      if (!json_object_has_member (answer, "results") ||
-          !JSON_NODE_HOLDS_ARRAY (json_object_get_member (answer, "results")))
+      if (!holds (answer, "results", JSON_NODE_ARRAY))
         return hub_refused (status, reply, "pushing (no results)", error);
       replica_lock (lock);
       noted = tala_replica_note_results (replica, batch,
                                          json_object_get_array_member (answer, "results"),
                                          tala_now_us (), error) &&
-              (!json_object_has_member (answer, "device") ||
-               !JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "device")) ||
+              (!holds (answer, "device", JSON_NODE_OBJECT) ||
                tala_replica_raise_counters (replica,
                                             json_object_get_object_member (answer, "device"),
                                             error));
@@ -244,7 +291,7 @@ push_all (TalaReplica     *replica,
         {
           JsonObject *r = json_array_get_object_element (
             json_object_get_array_member (answer, "results"), i);
-          const char *s = json_object_get_string_member_with_default (r, "status", "");
+          const char *s = string_member (r, "status");
 
           if (strcmp (s, "applied") == 0 || strcmp (s, "replayed") == 0)
             stats->applied++;
@@ -292,14 +339,13 @@ pull_some (TalaReplica     *replica,
       if (status != 200 || reply == NULL || !JSON_NODE_HOLDS_OBJECT (reply))
         return hub_refused (status, reply, "pulling", error);
       feed = json_node_get_object (reply);
-      if (!json_object_has_member (feed, "changes") ||
-          !JSON_NODE_HOLDS_ARRAY (json_object_get_member (feed, "changes")))
+      if (!holds (feed, "changes", JSON_NODE_ARRAY))
         return hub_refused (status, reply, "pulling (no changes)", error);
       got = json_object_get_array_member (feed, "changes");
       for (guint i = 0; i < json_array_get_length (got); i++)
         json_array_add_element (changes, json_node_copy (json_array_get_element (got, i)));
-      *cursor = json_object_get_int_member_with_default (feed, "cursor", *cursor);
-      *more = json_object_get_boolean_member_with_default (feed, "more", FALSE);
+      *cursor = int_member (feed, "cursor", *cursor);
+      *more = bool_member (feed, "more");
       stats->pulled += json_array_get_length (got);
     }
   return TRUE;

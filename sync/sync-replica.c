@@ -191,6 +191,45 @@ parse_object (const char  *text,
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
+/* Members of the hub's answers, which are input like any other: a member
+ * of the wrong type is as good as missing, never a json-glib critical. */
+static const char *
+string_member (JsonObject *object,
+               const char *name,
+               const char *otherwise)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node)
+                                                          : otherwise;
+}
+
+/* Only a JSON integer: json-glib turns 1e400 into a double, which it then
+ * casts to gint64 for json_node_get_int(). */
+static gboolean
+int_member (JsonObject *object,
+            const char *name,
+            gint64     *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+static JsonObject *
+object_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 /* ---- Opening ------------------------------------------------------------- */
 
 gboolean
@@ -215,6 +254,13 @@ tala_replica_install (const char  *snapshot_path,
                    "%s already exists: a terminal bootstraps once", replica_path);
       return FALSE;
     }
+  if (string_member (registration, "terminal", NULL) == NULL ||
+      string_member (registration, "username", NULL) == NULL)
+    {
+      g_set_error (error, TALA_SYNC_ERROR, TALA_SYNC_ERROR_INVALID,
+                   "the hub's registration has no terminal or username");
+      return FALSE;
+    }
   if (!g_file_move (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error))
     return FALSE;
   ledger = tala_ledger_open (tmp, error);
@@ -229,9 +275,9 @@ tala_replica_install (const char  *snapshot_path,
   if (!tala_ledger_begin (ledger, error))
     goto fail;
   if (!set_state (db, "hub_url", hub_url, error) ||
-      !set_state (db, "terminal", json_object_get_string_member (registration, "terminal"),
+      !set_state (db, "terminal", string_member (registration, "terminal", NULL),
                   error) ||
-      !set_state (db, "username", json_object_get_string_member (registration, "username"),
+      !set_state (db, "username", string_member (registration, "username", NULL),
                   error) ||
       !set_state_int (db, "cursor", cursor, error))
     {
@@ -239,13 +285,16 @@ tala_replica_install (const char  *snapshot_path,
       goto fail;
     }
   for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
-    if (!set_state_int (db, counters[i],
-                        json_object_get_int_member_with_default (registration, counters[i], 0),
-                        error))
-      {
-        tala_ledger_rollback (ledger);
-        goto fail;
-      }
+    {
+      gint64 value = 0;
+
+      int_member (registration, counters[i], &value);
+      if (!set_state_int (db, counters[i], value, error))
+        {
+          tala_ledger_rollback (ledger);
+          goto fail;
+        }
+    }
   if (!tala_ledger_commit (ledger, error))
     goto fail;
   g_clear_pointer (&ledger, tala_ledger_free);
@@ -375,9 +424,9 @@ tala_replica_raise_counters (TalaReplica  *self,
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
-      gint64 hub = json_object_get_int_member_with_default (counters, keys[i], 0);
+      gint64 hub = 0;
 
-      if (hub > tala_replica_get_int (self, keys[i]) &&
+      if (int_member (counters, keys[i], &hub) && hub > tala_replica_get_int (self, keys[i]) &&
           !set_state_int (self->db, keys[i], hub, error))
         {
           tala_ledger_rollback (self->ledger);
@@ -554,19 +603,14 @@ tala_replica_note_results (TalaReplica  *self,
       JsonNode *node = json_array_get_element (results, i);
       JsonObject *envelope = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       const char *op_id = json_object_get_string_member (op, "op_id");
-      const char *status = envelope ? json_object_get_string_member_with_default (envelope,
-                                                                                  "status", "")
-                                    : "";
-      JsonObject *err = envelope && json_object_has_member (envelope, "error")
-                        ? json_object_get_object_member (envelope, "error") : NULL;
-      const char *code = err ? json_object_get_string_member_with_default (err, "code", "") : "";
-      const char *message = err ? json_object_get_string_member_with_default (err, "message", "")
-                                : "";
+      const char *status = envelope ? string_member (envelope, "status", "") : "";
+      JsonObject *err = envelope ? object_member (envelope, "error") : NULL;
+      const char *code = err ? string_member (err, "code", "") : "";
+      const char *message = err ? string_member (err, "message", "") : "";
+      gint64 hub_seq = 0;
       gboolean ok;
 
-      if (envelope == NULL ||
-          g_strcmp0 (json_object_get_string_member_with_default (envelope, "op_id", NULL),
-                     op_id) != 0)
+      if (envelope == NULL || g_strcmp0 (string_member (envelope, "op_id", NULL), op_id) != 0)
         {
           tala_ledger_rollback (self->ledger);
           g_set_error (error, TALA_SYNC_ERROR, TALA_SYNC_ERROR_INVALID,
@@ -574,11 +618,11 @@ tala_replica_note_results (TalaReplica  *self,
           return FALSE;
         }
       if ((strcmp (status, "applied") == 0 || strcmp (status, "replayed") == 0) &&
-          json_object_get_int_member_with_default (envelope, "hub_seq", 0) > 0)
+          int_member (envelope, "hub_seq", &hub_seq) && hub_seq > 0)
         ok = run (self->db, prepare (self->db, error,
                                      "UPDATE sync_outbox SET status = 'acked', hub_seq = ?2,"
                                      " last_code = NULL WHERE op_id = ?1", "ti", op_id,
-                                     json_object_get_int_member (envelope, "hub_seq")), error);
+                                     hub_seq), error);
       else if (strcmp (status, "rejected") == 0)
         {
           g_autofree char *op_json = tala_json_canonical_object (op);
@@ -647,21 +691,24 @@ replay_all (TalaReplica  *self,
 {
   for (guint i = 0; i < json_array_get_length (changes); i++)
     {
-      JsonObject *c = json_array_get_object_element (changes, i);
+      JsonNode *node = json_array_get_element (changes, i);
+      JsonObject *c = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonObject *op = c ? object_member (c, "op") : NULL;
+      gint64 applied_at = 0, hub_seq = 0;
       g_autoptr(GError) local = NULL;
 
-      if (c == NULL || !json_object_has_member (c, "op") ||
-          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (c, "op")))
+      /* Each change is {hub_seq, applied_at_us, op} (docs/sync.md); a feed
+       * with anything else in it is refused whole. */
+      if (op == NULL ||
+          (json_object_has_member (c, "applied_at_us") &&
+           !int_member (c, "applied_at_us", &applied_at)) ||
+          (json_object_has_member (c, "hub_seq") && !int_member (c, "hub_seq", &hub_seq)))
         {
           g_set_error (error, TALA_SYNC_ERROR, TALA_SYNC_ERROR_INVALID,
                        "change %u of the feed is not an entry", i);
           return FALSE;
         }
-      if (!tala_ledger_replay_entry (self->ledger, json_object_get_object_member (c, "op"),
-                                     json_object_get_int_member_with_default (c, "applied_at_us",
-                                                                              0),
-                                     json_object_get_int_member_with_default (c, "hub_seq", 0),
-                                     &local))
+      if (!tala_ledger_replay_entry (self->ledger, op, applied_at, hub_seq, &local))
         {
           g_set_error (error, TALA_SYNC_ERROR, TALA_SYNC_ERROR_DIVERGED, "%s", local->message);
           return FALSE;

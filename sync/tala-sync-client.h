@@ -60,8 +60,9 @@ guint           tala_sync_client_request   (TalaSyncClient              *self,
                                             GError                     **error);
 
 /* The same with JSON both ways: @body (nullable) is serialised; the answer
- * is parsed into @reply (NULL when it is not JSON; the status still comes
- * back).  Idempotency-Key is sent when @idempotency_key is not NULL. */
+ * is parsed into @reply (NULL when it is not one strict JSON text, see
+ * tala_sync_parse_strict(); the status still comes back).  Idempotency-Key
+ * is sent when @idempotency_key is not NULL. */
 guint           tala_sync_client_request_json (TalaSyncClient           *self,
                                                const char               *method,
                                                const char               *path,
@@ -70,6 +71,10 @@ guint           tala_sync_client_request_json (TalaSyncClient           *self,
                                                JsonNode                **reply,
                                                GCancellable             *cancellable,
                                                GError                  **error);
+
+/* @data parsed when it is one strict JSON text in UTF-8, else NULL. */
+JsonNode       *tala_sync_parse_strict     (const char                  *data,
+                                            gsize                        length);
 
 /* A GET streamed into @dest_file (created or truncated; decoded when the
  * answer is gzip), reporting @progress (nullable) as it goes.  Returns the

@@ -549,6 +549,104 @@ test_sql_in_search (void)
   g_assert_cmpint (hub_db_scalar (&fx, "SELECT count(*) FROM student"), ==, 1);
 }
 
+/* Sends @request as it is on a connection of its own (libsoup's client
+ * would not send a method that is not a token) and returns what came back
+ * until the hub closed it.  The hub runs on this thread's context, which
+ * turns while waiting. */
+static GString *
+raw_request (const char *request,
+             gsize       length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, fx.port);
+  GString *reply = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gsize sent = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_connect (socket, address, NULL, &error));
+  g_assert_no_error (error);
+  while (sent < length)
+    {
+      gssize n = g_socket_send (socket, request + sent, length - sent, NULL, &error);
+
+      g_assert_no_error (error);
+      sent += (gsize) n;
+    }
+  g_assert_true (g_socket_shutdown (socket, FALSE, TRUE, &error));
+  g_socket_set_blocking (socket, FALSE);
+  for (;;)
+    {
+      char buf[4096];
+      g_autoptr(GError) local = NULL;
+      gssize n = g_socket_receive (socket, buf, sizeof buf, NULL, &local);
+
+      if (n > 0)
+        g_string_append_len (reply, buf, n);
+      else if (n == 0 || !g_error_matches (local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      else if (!g_main_context_iteration (fx.context, FALSE))
+        g_usleep (1000);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  g_socket_close (socket, NULL);
+  return reply;
+}
+
+/* Fuzz finding F3 (tests/fuzz/README.md): the 405 message echoed a method
+ * whose bytes are not UTF-8, which made the answer invalid JSON.  The
+ * input the fuzzer found (its request line), and a method of raw bytes on
+ * a write route: a 405 whose body is UTF-8, strict JSON, with the code. */
+static void
+test_method_not_utf8 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "fuzz-request",
+                                                 "f3-405-method-not-utf8", NULL);
+  g_autofree char *input = NULL;
+  g_autofree char *found_line = NULL;
+  const char *lines[2];
+
+  ensure_fixture ();
+  g_assert_true (g_file_get_contents (path, &input, NULL, &error));
+  g_assert_no_error (error);
+  found_line = g_strndup (input, strcspn (input, "\n"));
+  g_assert_false (g_utf8_validate (found_line, -1, NULL));
+  lines[0] = found_line;
+  lines[1] = "\xff\xfe\xc3POST " PAY;
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autofree char *request = g_strdup_printf ("%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                  "Authorization: Token %s\r\n"
+                                                  "Connection: close\r\n\r\n",
+                                                  lines[i], tokens[AUTH_REGISTRAR]);
+      g_autofree char *before = fingerprint ();
+      g_autofree char *after = NULL;
+      g_autoptr(GString) reply = raw_request (request, strlen (request));
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      const char *body = strstr (reply->str, "\r\n\r\n");
+      JsonObject *err;
+
+      g_assert_true (g_str_has_prefix (reply->str, "HTTP/1.1 405 "));
+      g_assert_nonnull (body);
+      body += 4;
+      g_test_message ("%s", body);
+      g_assert_true (g_utf8_validate (body, -1, NULL));
+      g_assert_true (tala_json_is_strict (body, strlen (body)));
+      g_assert_true (json_parser_load_from_data (parser, body, -1, NULL));
+      err = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "error");
+      g_assert_cmpstr (json_object_get_string_member (err, "code"), ==, "method_not_allowed");
+      g_assert_true (g_str_has_suffix (json_object_get_string_member (err, "message"),
+                                       " is not allowed here"));
+      after = fingerprint ();
+      g_assert_cmpstr (after, ==, before);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -573,6 +671,7 @@ main (int   argc,
 
       g_test_add_data_func (name, &cases[i], run_case);
     }
+  g_test_add_func ("/hub/bad-input/method-not-utf8", test_method_not_utf8);
   g_test_add_func ("/hub/bad-input/sql-in-search-is-data", test_sql_in_search);
   g_test_add_func ("/hub/bad-input/rejection-without-key-not-stored",
                    test_rejection_without_key_not_stored);

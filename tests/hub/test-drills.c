@@ -385,6 +385,8 @@ test_backup_restore (void)
   ops = strstr (b.out, ": ");
   g_assert_nonnull (ops);
   backup_seq = g_ascii_strtoll (ops + 2, NULL, 10);
+  g_clear_pointer (&b.out, g_free);
+  g_clear_pointer (&b.err, g_free);
   g_assert_cmpint (backup_seq, ==, db_scalar (copy, "SELECT max(hub_seq) FROM journal"));
 
   /* Verify the copy. */

@@ -132,6 +132,15 @@ handle_cb (SoupServer        *soup,
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, OOPS,
                                         strlen (OOPS));
     }
+  else if (strcmp (path, "/twice") == 0)
+    {
+      /* Two JSON texts in a row: json-glib 1.6 alone would take the second. */
+      static const char answer[] = "{\"results\":[1]}{\"changes\":[]}";
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, answer,
+                                        sizeof answer - 1);
+    }
   else if (strcmp (path, "/hang") == 0)
     {
       /* Never answered; dropped when the server goes. */
@@ -315,6 +324,49 @@ test_json (void)
   g_assert_null (key);
   g_assert_null (auth);
 
+  g_clear_pointer (&client, tala_sync_client_free);
+  server_stop (&s);
+}
+
+/* Fuzz finding F5: the hub's answers are checked as strictly as the hub
+ * checks request bodies (tala_json_is_strict(), one code path): two texts
+ * in a row, comments, bare words or bytes that are not UTF-8 are no JSON
+ * answer at all (@reply stays NULL, the status still comes back). */
+static void
+test_strict_json (void)
+{
+  static const char *const refused[] = {
+    "{\"a\":1}{\"b\":2}", "{\"a\":1} x", "// c\n{}", "{'a':1}", "{a:1}", "{\"a\":\"\xff\"}",
+    "[1,]", "",
+  };
+  Server s;
+  g_autoptr(TalaSyncClient) client = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonNode) good = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "fuzz-op",
+                                                 "f5-two-texts-json-glib-leak.json", NULL);
+  g_autofree char *f5 = NULL;
+  gsize length;
+  guint status;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    g_assert_null (tala_sync_parse_strict (refused[i], strlen (refused[i])));
+  g_assert_null (tala_sync_parse_strict (NULL, 0));
+  g_assert_true (g_file_get_contents (path, &f5, &length, &error));
+  g_assert_no_error (error);
+  g_assert_null (tala_sync_parse_strict (f5, length));
+  good = tala_sync_parse_strict (" {\"a\":[1,\"é\"]}\n", strlen (" {\"a\":[1,\"é\"]}\n"));
+  g_assert_nonnull (good);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (good));
+
+  server_start (&s, FALSE);
+  client = client_for (&s, NULL);
+  status = tala_sync_client_request_json (client, "GET", "/twice", NULL, NULL, &reply, NULL,
+                                          &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_null (reply);
   g_clear_pointer (&client, tala_sync_client_free);
   server_stop (&s);
 }
@@ -733,6 +785,7 @@ main (int   argc,
     big_body[i] = (char) ('a' + (i * 7 + i / 4096) % 26);
 
   g_test_add_func ("/sync/client/json", test_json);
+  g_test_add_func ("/sync/client/strict-json", test_strict_json);
   g_test_add_func ("/sync/client/error-status", test_error_status);
   g_test_add_func ("/sync/client/gzip", test_gzip);
   g_test_add_func ("/sync/client/keepalive", test_keepalive);

@@ -339,6 +339,140 @@ test_refused_locally (OutboxFixture *fx,
   g_assert_error (error, TALA_SYNC_ERROR, TALA_SYNC_ERROR_INVALID);
 }
 
+/* A feed from a hub (or from whoever answers in its place) is input: a
+ * malformed one is refused with a TALA_SYNC_ERROR and changes nothing,
+ * never a crash or a json-glib critical (fatal in this test).  Fuzz
+ * findings F2 (an entry that is not an object) and F4 (applied_at_us out
+ * of range) with their committed inputs, and the neighbours of both. */
+static void
+test_malformed_feed (OutboxFixture *fx,
+                     gconstpointer  data)
+{
+  static const char *const files[] = {
+    "f2-feed-entry-not-object.json",
+    "f4-applied-at-out-of-range.json",
+  };
+  static const char *const feeds[] = {
+    "{\"changes\":[1]}",
+    "{\"changes\":[null]}",
+    "{\"changes\":[\"x\",{}]}",
+    "{\"changes\":[[]]}",
+    "{\"changes\":[{\"hub_seq\":1}]}",
+    "{\"changes\":[{\"op\":1}]}",
+    "{\"changes\":[{\"op\":[]}]}",
+    "{\"changes\":[{\"op\":{},\"applied_at_us\":\"x\"}]}",
+    "{\"changes\":[{\"op\":{},\"applied_at_us\":{}}]}",
+    "{\"changes\":[{\"op\":{},\"applied_at_us\":1e400}]}",
+    "{\"changes\":[{\"op\":{},\"applied_at_us\":1.5}]}",
+    "{\"changes\":[{\"op\":{},\"hub_seq\":[1]}]}",
+    "{\"changes\":[{\"op\":{},\"hub_seq\":true}]}",
+    "{\"changes\":[{\"op\":{\"kind\":1}}]}",
+    /* Integers at the ends of gint64: tala_timestamp_format() takes them. */
+    "{\"changes\":[{\"hub_seq\":-9223372036854775808,\"applied_at_us\":-9223372036854775808,"
+    "\"op\":{\"op_id\":\"00000000-0000-4000-8000-000000000201\",\"kind\":\"payment.record\","
+    "\"actor\":\"cashier1\",\"device\":\"HUB\",\"device_seq\":1,"
+    "\"args\":{\"student\":\"2025-00001\",\"amount\":\"700.00\",\"method\":\"CASH\"}}}]}",
+    "{\"changes\":[{\"hub_seq\":9223372036854775807,\"applied_at_us\":9223372036854775807,"
+    "\"op\":{\"op_id\":\"00000000-0000-4000-8000-000000000202\",\"kind\":\"payment.record\","
+    "\"actor\":\"cashier1\",\"device\":\"HUB\",\"device_seq\":1,"
+    "\"args\":{\"student\":\"2025-00001\",\"amount\":\"700.00\",\"method\":\"CASH\"}}}]}",
+  };
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonObject) pending = record (fx, PAY ("100.00"));
+  g_autofree char *before = checksum (tala_replica_get_ledger (fx->replica));
+  gint64 cursor = tala_replica_get_int (fx->replica, "cursor");
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "fuzz-pull", files[i],
+                                                     NULL);
+      g_autoptr(GError) error = NULL;
+      char *text = NULL;
+
+      g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (inputs, text);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (feeds); i++)
+    g_ptr_array_add (inputs, g_strdup (feeds[i]));
+
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      const char *text = g_ptr_array_index (inputs, i);
+      g_autoptr(JsonObject) feed = test_parse_object (text);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *after = NULL;
+
+      g_test_message ("feed %u: %.80s", i, text);
+      g_assert_false (tala_replica_rebase (fx->replica,
+                                           json_object_get_array_member (feed, "changes"),
+                                           cursor + 100, fx->now, &error));
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == TALA_SYNC_ERROR);
+      g_assert_true (error->code == TALA_SYNC_ERROR_INVALID ||
+                     error->code == TALA_SYNC_ERROR_DIVERGED);
+      /* Nothing changed: the cursor, the tables, the pending op. */
+      g_assert_cmpint (tala_replica_get_int (fx->replica, "cursor"), ==, cursor);
+      after = checksum (tala_replica_get_ledger (fx->replica));
+      g_assert_cmpstr (after, ==, before);
+    }
+  /* F2 and F4 are refused as malformed, before any replay. */
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autoptr(JsonObject) feed = test_parse_object (g_ptr_array_index (inputs, i));
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (tala_replica_rebase (fx->replica,
+                                           json_object_get_array_member (feed, "changes"),
+                                           cursor + 100, fx->now, &error));
+      g_assert_error (error, TALA_SYNC_ERROR, TALA_SYNC_ERROR_INVALID);
+    }
+  /* The replica still syncs. */
+  pull_and_rebase (fx);
+}
+
+/* The hub's answers to a push are input too: results of the wrong shape
+ * are refused, never a critical. */
+static void
+test_malformed_results (OutboxFixture *fx,
+                        gconstpointer  data)
+{
+  static const char *const shapes[] = {
+    "1", "null", "[]", "{}", "{\"op_id\":1}", "{\"op_id\":\"%s\",\"status\":[1]}",
+    "{\"op_id\":\"%s\",\"status\":1}", "{\"op_id\":\"%s\",\"status\":\"applied\"}",
+    "{\"op_id\":\"%s\",\"status\":\"applied\",\"hub_seq\":\"7\"}",
+    "{\"op_id\":\"%s\",\"status\":\"applied\",\"hub_seq\":1e400}",
+    "{\"op_id\":\"%s\",\"status\":\"rejected\",\"error\":1}",
+    "{\"op_id\":\"%s\",\"status\":\"rejected\",\"error\":{\"code\":[],\"message\":{}}}",
+  };
+  g_autoptr(JsonObject) a = record (fx, PAY ("100.00"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) ops = tala_replica_pending (fx->replica, 0, 10, NULL, &error);
+  const char *op_id = json_object_get_string_member (json_array_get_object_element (ops, 0),
+                                                     "op_id");
+
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      g_autofree char *json = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(JsonArray) results = json_array_new ();
+      g_autoptr(GError) local = NULL;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+      json = g_strdup_printf (shapes[i], op_id);
+#pragma GCC diagnostic pop
+      node = json_from_string (json, NULL);
+      g_assert_nonnull (node);
+      json_array_add_element (results, g_steal_pointer (&node));
+      g_test_message ("result %u: %s", i, json);
+      /* Refused, or taken as an answer that is neither applied nor
+       * rejected (the op stays pending); never a critical. */
+      if (!tala_replica_note_results (fx->replica, ops, results, fx->now, &local))
+        g_assert_true (local != NULL && local->domain == TALA_SYNC_ERROR);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -352,6 +486,8 @@ main (int   argc,
   ADD ("answers", test_answers);
   ADD ("rebase-with-pending", test_rebase_with_pending);
   ADD ("refused-locally", test_refused_locally);
+  ADD ("malformed-feed", test_malformed_feed);
+  ADD ("malformed-results", test_malformed_results);
 #undef ADD
 
   return g_test_run ();
