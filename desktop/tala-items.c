@@ -395,3 +395,45 @@ tala_attention_item_get_code (TalaAttentionItem *self)
 {
   return ((Item *) self)->values[2];
 }
+
+/* ---- Reading JSON answers ------------------------------------------------ */
+
+/* A member of @object of the given type, or NULL (0); @object may be NULL. */
+const char *
+tala_member_str (JsonObject *object,
+                 const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+JsonObject *
+tala_member_obj (JsonObject *object,
+                 const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+tala_member_arr (JsonObject *object,
+                 const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+gint64
+tala_member_int (JsonObject *object,
+                 const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
+}

@@ -50,4 +50,11 @@ TalaAttentionItem *tala_attention_item_new_from_json (JsonObject *item);
 const char        *tala_attention_item_get_op_id     (TalaAttentionItem *self);
 const char        *tala_attention_item_get_code      (TalaAttentionItem *self);
 
+/* Members of a JSON answer, NULL (0) when absent, of another type, or when
+ * @object is NULL. */
+const char        *tala_member_str (JsonObject *object, const char *name);
+JsonObject        *tala_member_obj (JsonObject *object, const char *name);
+JsonArray         *tala_member_arr (JsonObject *object, const char *name);
+gint64             tala_member_int (JsonObject *object, const char *name);
+
 G_END_DECLS

@@ -299,45 +299,6 @@ tala_grade_row_get_locked (TalaGradeRow *self)
 
 /* ---- Plain words --------------------------------------------------------- */
 
-static const char *
-str_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-obj_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-arr_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static gint64
-int_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
-}
-
 /* The effective status of a student, in words. */
 const char *
 tala_registrar_status_words (const char *status)
@@ -416,18 +377,18 @@ tala_registrar_explain (JsonObject *args,
                         JsonObject *envelope,
                         JsonObject *times)
 {
-  JsonObject *err = obj_member (envelope, "error");
-  JsonObject *details = obj_member (err, "details");
-  const char *code = str_member (err, "code");
-  const char *message = str_member (err, "message");
-  const char *subject = str_member (args, "subject") ?: "";
-  const char *semester = str_member (args, "semester") ?: "";
-  const char *section = str_member (args, "section");
+  JsonObject *err = tala_member_obj (envelope, "error");
+  JsonObject *details = tala_member_obj (err, "details");
+  const char *code = tala_member_str (err, "code");
+  const char *message = tala_member_str (err, "message");
+  const char *subject = tala_member_str (args, "subject") ?: "";
+  const char *semester = tala_member_str (args, "semester") ?: "";
+  const char *section = tala_member_str (args, "section");
   g_autoptr(GString) text = g_string_new (NULL);
 
   if (g_strcmp0 (code, "prerequisite_not_met") == 0)
     {
-      JsonArray *unmet = arr_member (details, "unmet");
+      JsonArray *unmet = tala_member_arr (details, "unmet");
 
       /* Translators: "CS201 cannot be added yet: it needs CS101 (not taken yet)." */
       g_string_append_printf (text, _("%s cannot be added yet: it needs "), subject);
@@ -437,16 +398,16 @@ tala_registrar_explain (JsonObject *args,
 
           if (i > 0)
             g_string_append (text, i + 1 == json_array_get_length (unmet) ? _(" and ") : ", ");
-          g_string_append_printf (text, "%s (%s)", str_member (u, "subject") ?: "",
-                                  take_status_words (str_member (u, "status")));
+          g_string_append_printf (text, "%s (%s)", tala_member_str (u, "subject") ?: "",
+                                  take_status_words (tala_member_str (u, "status")));
         }
       g_string_append (text, _(". The student must pass it first."));
     }
   else if (g_strcmp0 (code, "unit_cap_exceeded") == 0)
     {
-      gint64 current = int_member (details, "current_units");
-      gint64 units = int_member (details, "units");
-      gint64 max = int_member (details, "max_units");
+      gint64 current = tala_member_int (details, "current_units");
+      gint64 units = tala_member_int (details, "units");
+      gint64 max = tala_member_int (details, "max_units");
 
       g_string_append_printf (text,
                               _("%s has %d units, but the student already carries %d of the "
@@ -458,27 +419,27 @@ tala_registrar_explain (JsonObject *args,
   else if (g_strcmp0 (code, "section_full") == 0)
     g_string_append_printf (text, _("Section %s is full: %d of %d seats are taken. Choose "
                                     "another section, or add the student anyway with a reason."),
-                            section ? section : subject, (int) int_member (details, "taken"),
-                            (int) int_member (details, "capacity"));
+                            section ? section : subject, (int) tala_member_int (details, "taken"),
+                            (int) tala_member_int (details, "capacity"));
   else if (g_strcmp0 (code, "schedule_conflict") == 0)
     {
-      JsonArray *conflicts = arr_member (details, "conflicts");
+      JsonArray *conflicts = tala_member_arr (details, "conflicts");
 
       g_string_append_printf (text, _("%s clashes with the student's schedule: "), subject);
       for (guint i = 0; conflicts != NULL && i < json_array_get_length (conflicts); i++)
         {
           JsonObject *c = json_array_get_object_element (conflicts, i);
-          const char *code_i = str_member (c, "section") ?: "";
-          const char *when = str_member (times, code_i);
+          const char *code_i = tala_member_str (c, "section") ?: "";
+          const char *when = tala_member_str (times, code_i);
 
           if (i > 0)
             g_string_append (text, "; ");
           if (when != NULL && when[0] != '\0')
             /* Translators: "CS101-A (CS101), MON 08:00–09:30" */
             g_string_append_printf (text, _("%s (%s), %s"), code_i,
-                                    str_member (c, "subject") ?: "", when);
+                                    tala_member_str (c, "subject") ?: "", when);
           else
-            g_string_append_printf (text, "%s (%s)", code_i, str_member (c, "subject") ?: "");
+            g_string_append_printf (text, "%s (%s)", code_i, tala_member_str (c, "subject") ?: "");
         }
       g_string_append (text, _(". Choose another section, or add it anyway with a reason."));
     }

@@ -119,45 +119,6 @@ busy_end (TalaRegistrarPage *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
-static const char *
-str_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-obj_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-arr_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static gint64
-int_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
-}
-
 /* The text of an entry, trimmed; NULL when blank. */
 static char *
 entry_text (gpointer editable)
@@ -198,7 +159,7 @@ role_may_override (TalaRegistrarPage *self)
 static gboolean
 envelope_applied (JsonObject *envelope)
 {
-  const char *status = str_member (envelope, "status");
+  const char *status = tala_member_str (envelope, "status");
 
   return g_strcmp0 (status, "applied") == 0 || g_strcmp0 (status, "replayed") == 0;
 }
@@ -286,12 +247,12 @@ read_student (TalaLedger *ledger,
     }
   json_object_set_object_member (out, "profile", profile);
   account = tala_ledger_account (ledger, q->student, semester, NULL);
-  enrollment = obj_member (account, "enrollment");
-  if (semester == NULL && str_member (enrollment, "semester") != NULL)
-    semester = g_strdup (str_member (enrollment, "semester"));
-  enrollments = arr_member (profile, "enrollments");
+  enrollment = tala_member_obj (account, "enrollment");
+  if (semester == NULL && tala_member_str (enrollment, "semester") != NULL)
+    semester = g_strdup (tala_member_str (enrollment, "semester"));
+  enrollments = tala_member_arr (profile, "enrollments");
   if (semester == NULL && enrollments != NULL && json_array_get_length (enrollments) > 0)
-    semester = g_strdup (str_member (json_array_get_object_element (
+    semester = g_strdup (tala_member_str (json_array_get_object_element (
                            enrollments, json_array_get_length (enrollments) - 1), "semester"));
   if (account != NULL)
     json_object_set_object_member (out, "account", account);
@@ -385,7 +346,7 @@ read_times (TalaLedger *ledger,
     {
       const char *code = json_array_get_string_element (q->codes, i);
       g_autoptr(JsonObject) section = tala_ledger_staff_section (ledger, q->semester, code, NULL);
-      JsonArray *slots = arr_member (section, "slots");
+      JsonArray *slots = tala_member_arr (section, "slots");
       g_autoptr(GString) text = g_string_new (NULL);
 
       for (guint j = 0; slots != NULL && j < json_array_get_length (slots); j++)
@@ -393,9 +354,9 @@ read_times (TalaLedger *ledger,
           JsonObject *slot = json_array_get_object_element (slots, j);
 
           g_string_append_printf (text, "%s%s %s–%s", j ? ", " : "",
-                                  str_member (slot, "day") ?: "",
-                                  str_member (slot, "start") ?: "",
-                                  str_member (slot, "end") ?: "");
+                                  tala_member_str (slot, "day") ?: "",
+                                  tala_member_str (slot, "start") ?: "",
+                                  tala_member_str (slot, "end") ?: "");
         }
       json_object_set_string_member (out, code, text->str);
     }
@@ -419,20 +380,20 @@ static void
 show_student (TalaRegistrarPage *self,
               JsonObject        *data)
 {
-  JsonObject *profile = obj_member (data, "profile");
-  JsonObject *user = obj_member (profile, "user");
-  JsonObject *subjects = obj_member (data, "subjects");
-  JsonObject *load = obj_member (subjects, "load");
-  JsonObject *transcript = obj_member (data, "transcript");
-  JsonObject *account = obj_member (data, "account");
-  JsonObject *enrollment = obj_member (account, "enrollment");
-  JsonArray *leaves = arr_member (profile, "leaves");
-  JsonArray *takes = arr_member (subjects, "subjects");
-  JsonArray *semesters = arr_member (transcript, "semesters");
-  JsonArray *permits = arr_member (enrollment, "permits");
-  JsonArray *notes = arr_member (data, "notes");
-  const char *semester = str_member (data, "semester");
-  const char *status = str_member (profile, "effective_status");
+  JsonObject *profile = tala_member_obj (data, "profile");
+  JsonObject *user = tala_member_obj (profile, "user");
+  JsonObject *subjects = tala_member_obj (data, "subjects");
+  JsonObject *load = tala_member_obj (subjects, "load");
+  JsonObject *transcript = tala_member_obj (data, "transcript");
+  JsonObject *account = tala_member_obj (data, "account");
+  JsonObject *enrollment = tala_member_obj (account, "enrollment");
+  JsonArray *leaves = tala_member_arr (profile, "leaves");
+  JsonArray *takes = tala_member_arr (subjects, "subjects");
+  JsonArray *semesters = tala_member_arr (transcript, "semesters");
+  JsonArray *permits = tala_member_arr (enrollment, "permits");
+  JsonArray *notes = tala_member_arr (data, "notes");
+  const char *semester = tala_member_str (data, "semester");
+  const char *status = tala_member_str (profile, "effective_status");
   g_autoptr(GString) profile_text = g_string_new (NULL);
   g_autofree char *name = NULL;
   g_autofree char *gpa = NULL;
@@ -441,42 +402,42 @@ show_student (TalaRegistrarPage *self,
 
   if (semester != NULL && semester_code (self) == NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->semester), semester);
-  name = g_strdup_printf ("%s %s", str_member (user, "first_name") ?: "",
-                          str_member (user, "last_name") ?: "");
+  name = g_strdup_printf ("%s %s", tala_member_str (user, "first_name") ?: "",
+                          tala_member_str (user, "last_name") ?: "");
   gtk_label_set_label (self->name_label, name);
   /* Translators: the profile line: number · program · year · status. */
   g_string_append_printf (profile_text, _("%s · %s · entered %d · %s"),
-                          str_member (profile, "student_id") ?: "",
-                          str_member (profile, "program_code") ?: "",
-                          (int) int_member (profile, "enrollment_year"),
+                          tala_member_str (profile, "student_id") ?: "",
+                          tala_member_str (profile, "program_code") ?: "",
+                          (int) tala_member_int (profile, "enrollment_year"),
                           tala_registrar_status_words (status));
   for (guint i = 0; leaves != NULL && i < json_array_get_length (leaves); i++)
     {
       JsonObject *l = json_array_get_object_element (leaves, i);
-      const char *end = str_member (l, "end_date");
+      const char *end = tala_member_str (l, "end_date");
 
       if (end != NULL)
         g_string_append_printf (profile_text, _(" · leave %s to %s"),
-                                str_member (l, "start_date") ?: "", end);
+                                tala_member_str (l, "start_date") ?: "", end);
       else
         g_string_append_printf (profile_text, _(" · leave from %s, open"),
-                                str_member (l, "start_date") ?: "");
+                                tala_member_str (l, "start_date") ?: "");
     }
   set_text (self->profile_label, &self->profile_text, profile_text->str);
 
   for (guint i = 0; takes != NULL && i < json_array_get_length (takes); i++)
     {
       JsonObject *t = json_array_get_object_element (takes, i);
-      g_autofree char *title = g_strdup_printf ("%s · %s", str_member (t, "subject") ?: "",
-                                                str_member (t, "name") ?: "");
-      g_autofree char *sub = g_strdup_printf ("%s · %s · %s", str_member (t, "section") ?: "—",
-                                              str_member (t, "status") ?: "",
-                                              str_member (t, "grade_status") ?: "");
+      g_autofree char *title = g_strdup_printf ("%s · %s", tala_member_str (t, "subject") ?: "",
+                                                tala_member_str (t, "name") ?: "");
+      g_autofree char *sub = g_strdup_printf ("%s · %s · %s", tala_member_str (t, "section") ?: "—",
+                                              tala_member_str (t, "status") ?: "",
+                                              tala_member_str (t, "grade_status") ?: "");
       g_autofree char *units = g_strdup_printf (ngettext ("%d unit", "%d units",
-                                                          (int) int_member (t, "units")),
-                                                (int) int_member (t, "units"));
-      g_ptr_array_add (items, tala_record_new (str_member (t, "subject"), title, sub,
-                                               str_member (t, "grade"), units,
+                                                          (int) tala_member_int (t, "units")),
+                                                (int) tala_member_int (t, "units"));
+      g_ptr_array_add (items, tala_record_new (tala_member_str (t, "subject"), title, sub,
+                                               tala_member_str (t, "grade"), units,
                                                json_object_ref (t)));
     }
   store_replace (self->takes, items);
@@ -485,50 +446,50 @@ show_student (TalaRegistrarPage *self,
     load_text = g_strdup (_("Not enrolled in this semester."));
   else
     load_text = g_strdup_printf (_("%s: %d of %d units, %d left"), semester ? semester : "",
-                                 (int) int_member (load, "current_units"),
-                                 (int) int_member (load, "max_units"),
-                                 (int) int_member (load, "remaining_units"));
+                                 (int) tala_member_int (load, "current_units"),
+                                 (int) tala_member_int (load, "max_units"),
+                                 (int) tala_member_int (load, "remaining_units"));
   gtk_label_set_label (self->load_label, load_text);
 
   for (guint i = 0; semesters != NULL && i < json_array_get_length (semesters); i++)
     {
       JsonObject *s = json_array_get_object_element (semesters, i);
-      JsonArray *lines = arr_member (s, "subjects");
+      JsonArray *lines = tala_member_arr (s, "subjects");
 
       for (guint j = 0; lines != NULL && j < json_array_get_length (lines); j++)
         {
           JsonObject *t = json_array_get_object_element (lines, j);
-          g_autofree char *title = g_strdup_printf ("%s · %s", str_member (t, "subject") ?: "",
-                                                    str_member (t, "name") ?: "");
-          g_autofree char *sub = g_strdup_printf ("%s · %s", str_member (s, "semester") ?: "",
-                                                  str_member (t, "status") ?: "");
+          g_autofree char *title = g_strdup_printf ("%s · %s", tala_member_str (t, "subject") ?: "",
+                                                    tala_member_str (t, "name") ?: "");
+          g_autofree char *sub = g_strdup_printf ("%s · %s", tala_member_str (s, "semester") ?: "",
+                                                  tala_member_str (t, "status") ?: "");
           g_autofree char *units = g_strdup_printf (ngettext ("%d unit", "%d units",
-                                                              (int) int_member (t, "units")),
-                                                    (int) int_member (t, "units"));
-          g_ptr_array_add (items, tala_record_new (str_member (t, "subject"), title, sub,
-                                                   str_member (t, "grade"), units,
+                                                              (int) tala_member_int (t, "units")),
+                                                    (int) tala_member_int (t, "units"));
+          g_ptr_array_add (items, tala_record_new (tala_member_str (t, "subject"), title, sub,
+                                                   tala_member_str (t, "grade"), units,
                                                    json_object_ref (t)));
         }
     }
   store_replace (self->transcript, items);
   g_ptr_array_set_size (items, 0);
   gpa = g_strdup_printf (_("GPA %s · %d units counted"),
-                         str_member (transcript, "cumulative_gpa") ?: "N/A",
-                         (int) int_member (transcript, "total_units"));
+                         tala_member_str (transcript, "cumulative_gpa") ?: "N/A",
+                         (int) tala_member_int (transcript, "total_units"));
   set_text (self->gpa_label, &self->gpa_text, gpa);
 
   for (guint i = 0; permits != NULL && i < json_array_get_length (permits); i++)
     {
       JsonObject *p = json_array_get_object_element (permits, i);
-      const char *code = str_member (p, "code");
+      const char *code = tala_member_str (p, "code");
       g_autofree char *sub = code ? g_strdup_printf (_("Code %s, valid until %s"), code,
-                                                     str_member (p, "expires") ?: "")
+                                                     tala_member_str (p, "expires") ?: "")
                                   : g_strdup_printf (_("Unlocks when month %d is paid"),
-                                                     (int) int_member (p, "month"));
-      g_ptr_array_add (items, tala_record_new (str_member (p, "period"),
-                                               tala_period_words (str_member (p, "period")),
+                                                     (int) tala_member_int (p, "month"));
+      g_ptr_array_add (items, tala_record_new (tala_member_str (p, "period"),
+                                               tala_period_words (tala_member_str (p, "period")),
                                                sub,
-                                               tala_permit_status_words (str_member (p, "status")),
+                                               tala_permit_status_words (tala_member_str (p, "status")),
                                                NULL, json_object_ref (p)));
     }
   store_replace (self->permits, items);
@@ -665,7 +626,7 @@ student_op_done (TalaRegistrarPage *self,
   else if (!envelope_applied (envelope))
     text = tala_registrar_explain (call->args, envelope, NULL);
   else if (g_strcmp0 (call->kind, "enrollment.create") == 0)
-    text = g_strdup_printf (_("Enrolled in %s."), str_member (call->args, "semester"));
+    text = g_strdup_printf (_("Enrolled in %s."), tala_member_str (call->args, "semester"));
   else if (g_strcmp0 (call->kind, "loa.record") == 0)
     text = g_strdup (_("Leave recorded."));
   else
@@ -815,7 +776,7 @@ show_blocked (TalaRegistrarPage *self,
               JsonObject        *envelope,
               JsonObject        *times)
 {
-  const char *code = str_member (obj_member (envelope, "error"), "code");
+  const char *code = tala_member_str (tala_member_obj (envelope, "error"), "code");
   gboolean overridable = g_strcmp0 (code, "section_full") == 0 ||
                          g_strcmp0 (code, "schedule_conflict") == 0;
   g_autofree char *text = tala_registrar_explain (args, envelope, times);
@@ -854,8 +815,8 @@ add_done (TalaRegistrarPage *self,
           JsonObject        *envelope,
           GError            *error)
 {
-  JsonObject *err = obj_member (envelope, "error");
-  JsonObject *result = obj_member (envelope, "result");
+  JsonObject *err = tala_member_obj (envelope, "error");
+  JsonObject *result = tala_member_obj (envelope, "result");
   g_autofree char *text = NULL;
 
   if (envelope == NULL)
@@ -867,24 +828,24 @@ add_done (TalaRegistrarPage *self,
     {
       g_clear_pointer (&self->blocked, json_object_unref);
       text = g_strdup_printf (_("Added %s, section %s: %d units now."),
-                              str_member (result, "subject") ?: "",
-                              str_member (result, "section") ?: "",
-                              (int) int_member (result, "total_units"));
+                              tala_member_str (result, "subject") ?: "",
+                              tala_member_str (result, "section") ?: "",
+                              (int) tala_member_int (result, "total_units"));
       set_explanation (self, text, FALSE);
       gtk_editable_set_text (GTK_EDITABLE (self->override_reason), "");
       load_student (self);
       return;
     }
-  if (g_strcmp0 (str_member (err, "code"), "schedule_conflict") == 0)
+  if (g_strcmp0 (tala_member_str (err, "code"), "schedule_conflict") == 0)
     {
       Blocked *b = g_new0 (Blocked, 1);
-      Query *q = query_new (NULL, str_member (call->args, "semester"), NULL);
-      JsonArray *conflicts = arr_member (obj_member (err, "details"), "conflicts");
+      Query *q = query_new (NULL, tala_member_str (call->args, "semester"), NULL);
+      JsonArray *conflicts = tala_member_arr (tala_member_obj (err, "details"), "conflicts");
 
       q->codes = json_array_new ();
       for (guint i = 0; conflicts != NULL && i < json_array_get_length (conflicts); i++)
         json_array_add_string_element (q->codes,
-                                       str_member (json_array_get_object_element (conflicts, i),
+                                       tala_member_str (json_array_get_object_element (conflicts, i),
                                                    "section") ?: "");
       b->self = g_object_ref (self);
       b->args = json_object_ref (call->args);
@@ -965,7 +926,7 @@ drop_done (TalaRegistrarPage *self,
   else if (!envelope_applied (envelope))
     text = tala_registrar_explain (call->args, envelope, NULL);
   else
-    text = g_strdup_printf (_("Dropped %s."), str_member (call->args, "subject"));
+    text = g_strdup_printf (_("Dropped %s."), tala_member_str (call->args, "subject"));
   set_explanation (self, text, FALSE);
   if (envelope != NULL && envelope_applied (envelope))
     load_student (self);
@@ -1002,7 +963,7 @@ promissory_done (TalaRegistrarPage *self,
                  JsonObject        *envelope,
                  GError            *error)
 {
-  JsonObject *result = obj_member (envelope, "result");
+  JsonObject *result = tala_member_obj (envelope, "result");
   g_autofree char *text = NULL;
 
   if (envelope == NULL)
@@ -1012,8 +973,8 @@ promissory_done (TalaRegistrarPage *self,
   else
     text = g_strdup_printf (_("The %s permit is unlocked: code %s (the code may change "
                               "when the hub confirms it)."),
-                            str_member (result, "period") ?: "",
-                            str_member (result, "code") ?: _("pending"));
+                            tala_member_str (result, "period") ?: "",
+                            tala_member_str (result, "code") ?: _("pending"));
   set_text (self->records_message, &self->message, text);
   if (envelope != NULL && envelope_applied (envelope))
     {
@@ -1080,21 +1041,21 @@ roster_done_cb (GObject      *object,
     }
   roster = json_node_get_object (node);
   g_free (self->roster_subject);
-  self->roster_subject = g_strdup (str_member (roster, "subject"));
-  students = arr_member (roster, "students");
+  self->roster_subject = g_strdup (tala_member_str (roster, "subject"));
+  students = tala_member_arr (roster, "students");
   for (guint i = 0; students != NULL && i < json_array_get_length (students); i++)
     {
       JsonObject *s = json_array_get_object_element (students, i);
 
-      if (g_strcmp0 (str_member (s, "status"), "DROPPED") != 0)
+      if (g_strcmp0 (tala_member_str (s, "status"), "DROPPED") != 0)
         g_ptr_array_add (rows, tala_grade_row_new_from_json (s));
     }
   store_replace (self->roster, rows);
   text = g_strdup_printf (_("%s · %s · %s · %d of %d seats taken"),
-                          str_member (roster, "section") ?: "",
-                          str_member (roster, "subject") ?: "",
-                          str_member (roster, "subject_name") ?: "",
-                          (int) int_member (roster, "taken"), (int) int_member (roster, "capacity"));
+                          tala_member_str (roster, "section") ?: "",
+                          tala_member_str (roster, "subject") ?: "",
+                          tala_member_str (roster, "subject_name") ?: "",
+                          (int) tala_member_int (roster, "taken"), (int) tala_member_int (roster, "capacity"));
   gtk_label_set_label (self->roster_label, text);
 }
 
@@ -1161,14 +1122,14 @@ sections_done_cb (GObject      *object,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *section = json_array_get_object_element (array, i);
-      const char *code = str_member (section, "code");
-      const char *professor = str_member (section, "professor");
+      const char *code = tala_member_str (section, "code");
+      const char *professor = tala_member_str (section, "professor");
       /* Translators: a section in the grade sheet's list:
        * "CS101-A · Programming Fundamentals · 12 of 40 seats · prof1". */
       g_autofree char *text = g_strdup_printf (_("%s · %s · %d of %d seats · %s"), code,
-                                               str_member (section, "subject_name") ?: "",
-                                               (int) int_member (section, "taken"),
-                                               (int) int_member (section, "capacity"),
+                                               tala_member_str (section, "subject_name") ?: "",
+                                               (int) tala_member_int (section, "taken"),
+                                               (int) tala_member_int (section, "capacity"),
                                                professor ? professor : _("no professor"));
 
       g_hash_table_insert (self->section_text, g_strdup (code), g_steal_pointer (&text));
@@ -1217,7 +1178,7 @@ grade_done (TalaRegistrarPage *self,
                                       : g_strdup (error->message);
 
       g_string_append_printf (self->grade_errors, "%s: %s\n",
-                              str_member (call->args, "student"), why);
+                              tala_member_str (call->args, "student"), why);
     }
   submit_next_grade (self);
 }
@@ -1283,7 +1244,7 @@ finalize_done (TalaRegistrarPage *self,
                JsonObject        *envelope,
                GError            *error)
 {
-  JsonObject *result = obj_member (envelope, "result");
+  JsonObject *result = tala_member_obj (envelope, "result");
   g_autofree char *text = NULL;
 
   if (envelope == NULL)
@@ -1292,8 +1253,8 @@ finalize_done (TalaRegistrarPage *self,
     text = tala_registrar_explain (call->args, envelope, NULL);
   else
     {
-      int finalized = (int) int_member (result, "finalized_count");
-      int pending = (int) int_member (result, "pending_count");
+      int finalized = (int) tala_member_int (result, "finalized_count");
+      int pending = (int) tala_member_int (result, "pending_count");
       g_autofree char *first = g_strdup_printf (ngettext ("%d grade finalized.",
                                                           "%d grades finalized.", finalized),
                                                 finalized);
@@ -1350,20 +1311,20 @@ inc_done_cb (GObject      *object,
   for (guint i = 0; i < json_array_get_length (takes); i++)
     {
       JsonObject *t = json_array_get_object_element (takes, i);
-      gint64 left = int_member (t, "days_left");
-      g_autofree char *title = g_strdup_printf ("%s · %s", str_member (t, "student") ?: "",
-                                                str_member (t, "student_name") ?: "");
+      gint64 left = tala_member_int (t, "days_left");
+      g_autofree char *title = g_strdup_printf ("%s · %s", tala_member_str (t, "student") ?: "",
+                                                tala_member_str (t, "student_name") ?: "");
       g_autofree char *sub = g_strdup_printf (_("%s in %s, INC since %s"),
-                                              str_member (t, "subject") ?: "",
-                                              str_member (t, "semester") ?: "",
-                                              str_member (t, "inc_start") ?: "");
+                                              tala_member_str (t, "subject") ?: "",
+                                              tala_member_str (t, "semester") ?: "",
+                                              tala_member_str (t, "inc_start") ?: "");
       g_autofree char *days = left > 0
                               ? g_strdup_printf (ngettext ("%d day left", "%d days left",
                                                            (int) left), (int) left)
                               : g_strdup (_("Expired"));
 
-      g_ptr_array_add (rows, tala_record_new (str_member (t, "subject_enrollment_id"), title, sub,
-                                              days, str_member (t, "subject_type"),
+      g_ptr_array_add (rows, tala_record_new (tala_member_str (t, "subject_enrollment_id"), title, sub,
+                                              days, tala_member_str (t, "subject_type"),
                                               json_object_ref (t)));
     }
   store_replace (self->inc, rows);
@@ -1486,7 +1447,7 @@ active_semester_done_cb (GObject      *object,
 {
   g_autoptr(TalaRegistrarPage) self = user_data;
   g_autoptr(JsonNode) node = tala_session_read_finish (TALA_SESSION (object), result, NULL);
-  const char *active = node ? str_member (json_node_get_object (node), "semester") : NULL;
+  const char *active = node ? tala_member_str (json_node_get_object (node), "semester") : NULL;
   const char *view;
 
   if (self->session == NULL)

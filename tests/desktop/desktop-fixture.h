@@ -79,4 +79,9 @@ JsonObject *desktop_op           (DesktopFixture  *fx,
 gint64    desktop_hub_count      (DesktopFixture  *fx,
                                   const char      *sql);
 
+/* With TALA_SCREENSHOTS=DIR, saves @widget (shown first) as DIR/NAME.png,
+ * for a look at the pages; no assertion depends on it. */
+void      desktop_screenshot     (GtkWidget       *widget,
+                                  const char      *name);
+
 G_END_DECLS

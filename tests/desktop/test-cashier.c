@@ -92,41 +92,6 @@ pay (DesktopFixture *fx,
   return receipt;
 }
 
-/* With TALA_SCREENSHOTS=DIR, saves @widget (shown first) as DIR/NAME.png,
- * for a look at the pages; no assertion depends on it. */
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  const char *dir = g_getenv ("TALA_SCREENSHOTS");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  gint64 until;
-
-  if (dir == NULL)
-    return;
-  /* A missing icon loader warns; only for the pictures, not fatal. */
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  gtk_window_present (GTK_WINDOW (gtk_widget_get_root (widget)));
-  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
-                          gtk_widget_get_width (widget), gtk_widget_get_height (widget));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, NULL);
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
-}
-
 /* The receipt drawn on an image, for a look. */
 static void
 receipt_png (JsonObject *receipt)
@@ -310,7 +275,7 @@ test_receipt_pdf (DesktopFixture *fx,
     g_assert_cmpstr (style, ==, "error");
   }
   receipt_png (receipt);
-  screenshot (tala_window_get_cashier_page (fx->window), "cashier");
+  desktop_screenshot (tala_window_get_cashier_page (fx->window), "cashier");
   g_assert_true (tala_receipt_save_pdf (receipt, path, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, &length, &error));
@@ -388,7 +353,7 @@ test_void (DesktopFixture *fx,
 
   /* Without a reason: refused in plain words, nothing previewed or recorded. */
   dialog = g_object_ref (tala_cashier_page_open_void (page, payment, FALSE));
-  screenshot (GTK_WIDGET (dialog), "void");
+  desktop_screenshot (GTK_WIDGET (dialog), "void");
   tala_void_dialog_set_reason (dialog, "   ");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "void.confirm", NULL);
   g_assert_false (tala_void_dialog_get_busy (dialog));
@@ -410,7 +375,7 @@ test_void (DesktopFixture *fx,
   g_assert_nonnull (strstr (tala_void_dialog_get_message (dialog), "taken off"));
   g_assert_null (tala_void_dialog_get_recorded (dialog));
   g_assert_cmpuint (tala_session_get_pending (fx->session), ==, 0);
-  screenshot (GTK_WIDGET (dialog), "void-preview");
+  desktop_screenshot (GTK_WIDGET (dialog), "void-preview");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "void.confirm", NULL);
   wait_dialog (dialog);
   g_assert_nonnull (tala_void_dialog_get_recorded (dialog));
@@ -741,7 +706,7 @@ test_collections_report (DesktopFixture *fx,
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
     }
   g_assert_nonnull (tala_report_window_get_report (window));
-  screenshot (GTK_WIDGET (window), "report");
+  desktop_screenshot (GTK_WIDGET (window), "report");
   g_assert_cmpint (tala_report_get_method_total (tala_report_window_get_report (window), "GCASH"),
                    ==, 200050);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -820,7 +785,7 @@ test_preferences (DesktopFixture *fx,
    * SVG loader for the search icon). */
   prefs = tala_preferences_window_new (GTK_WINDOW (fx->window), fx->session);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (prefs)));
-  screenshot (GTK_WIDGET (prefs), "preferences");
+  desktop_screenshot (GTK_WIDGET (prefs), "preferences");
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   g_settings_reset (settings, "print-default");

@@ -106,40 +106,6 @@ hub_enrolls_cs102 (LedgerFixture *hub)
                    "\"subject\":\"CS102\",\"section\":\"CS102-A\"}");
 }
 
-/* With TALA_SCREENSHOTS=DIR, saves @widget (shown first) as DIR/NAME.png,
- * for a look at the pages; no assertion depends on it. */
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  const char *dir = g_getenv ("TALA_SCREENSHOTS");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  gint64 until;
-
-  if (dir == NULL)
-    return;
-  /* A missing icon loader warns; only for the pictures, not fatal. */
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  gtk_window_present (GTK_WINDOW (gtk_widget_get_root (widget)));
-  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
-                          gtk_widget_get_width (widget), gtk_widget_get_height (widget));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, NULL);
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
-}
 
 static TalaRegistrarPage *
 first_run (DesktopFixture *fx)
@@ -462,7 +428,7 @@ test_blocked_and_profile (DesktopFixture *fx,
                    "Waiting for a scholarship");
   g_assert_cmpstr (tala_record_get_detail (note), ==, "Open");
   tala_registrar_page_show (page, "records");
-  screenshot (GTK_WIDGET (page), "registrar-records");
+  desktop_screenshot (GTK_WIDGET (page), "registrar-records");
   tala_registrar_page_set_note_form (page, "MIDTERM", "2099-01-15", "Again");
   activate (page, "registrar.promissory");
   g_assert_cmpstr (tala_registrar_page_get_message (page), ==,
@@ -568,7 +534,7 @@ test_sections_without_student (DesktopFixture *fx,
   g_assert_cmpuint (g_list_model_get_n_items (roster), ==, 1);
   row = g_list_model_get_item (roster, 0);
   g_assert_cmpstr (tala_grade_row_get_student (row), ==, "2025-00002");
-  screenshot (GTK_WIDGET (page), "registrar-grades");
+  desktop_screenshot (GTK_WIDGET (page), "registrar-grades");
 
   /* A semester with no sections, then one that does not exist. */
   tala_registrar_page_set_semester (page, "2099-FIRST");
