@@ -337,11 +337,16 @@ attention_summary (JsonObject *item)
   g_autofree char *what = NULL;
   const char *student, *kind;
 
-  /* "2026-11-26T10:02:33Z" → "2026-11-26 10:02" */
+  /* "2026-11-26T02:02:33Z" → "2026-11-26 10:02", in this computer's time */
   if (recorded[0] == '\0')
     recorded = at;
-  if (strlen (recorded) >= 16)
-    when = g_strdup_printf ("%.10s %.5s", recorded, recorded + 11);
+  {
+    g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (recorded, NULL);
+    g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+    if (local != NULL)
+      when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+  }
   if (args == NULL)
     return g_strdup (when ? when : "");
   student = str (args, "student");
