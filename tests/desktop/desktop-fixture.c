@@ -92,6 +92,19 @@ desktop_wait_for (gboolean *flag)
 
 /* Waits until no sync runs (one may have been started by the last call). */
 void
+desktop_wait_while (DesktopBusyFunc busy,
+                    gpointer        object)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (busy (object))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+}
+
+void
 desktop_wait_sync_idle (DesktopFixture *fx)
 {
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;

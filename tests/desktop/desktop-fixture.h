@@ -55,6 +55,10 @@ void      desktop_teardown       (DesktopFixture  *fx,
                                   gconstpointer    data);
 void      desktop_wait_for       (gboolean        *flag);
 void      desktop_wait_sync_idle (DesktopFixture  *fx);
+/* Runs the main loop while @busy (@object) holds, a minute at most. */
+typedef gboolean (*DesktopBusyFunc) (gpointer object);
+void      desktop_wait_while     (DesktopBusyFunc  busy,
+                                  gpointer         object);
 void      desktop_done_cb        (GObject         *object,
                                   GAsyncResult    *result,
                                   gpointer         user_data);

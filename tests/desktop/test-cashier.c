@@ -37,25 +37,13 @@ cashier_page (DesktopFixture *fx)
 static void
 wait_page (TalaCashierPage *page)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (tala_cashier_page_get_busy (page))
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
+  desktop_wait_while ((DesktopBusyFunc) tala_cashier_page_get_busy, page);
 }
 
 static void
 wait_dialog (TalaVoidDialog *dialog)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (tala_void_dialog_get_busy (dialog))
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
+  desktop_wait_while ((DesktopBusyFunc) tala_void_dialog_get_busy, dialog);
 }
 
 /* A payment through the page's form: preview, then confirm.  Returns the

@@ -118,13 +118,7 @@ first_run (DesktopFixture *fx)
 static void
 wait_idle (TalaRegistrarPage *page)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (tala_registrar_page_get_busy (page))
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
+  desktop_wait_while ((DesktopBusyFunc) tala_registrar_page_get_busy, page);
 }
 
 static void
