@@ -34,6 +34,8 @@ struct _TalaSession
   double           progress;      /* bootstrap, 0..1 */
   gint64           oldest_age;    /* seconds, -1: nothing pending */
   guint            pending;
+  guint64          refresh_started;  /* serial of the newest refresh started */
+  guint64          refresh_shown;    /* serial of the refresh shown */
   guint            online : 1;
   guint            syncing : 1;
   guint            sync_again : 1;
@@ -117,6 +119,7 @@ apply_status (TalaSession *self,
 
 typedef struct
 {
+  guint64     serial;
   JsonObject *status;
   JsonArray  *attention;
 } Refresh;
@@ -138,6 +141,8 @@ refresh_thread (GTask        *task,
   TalaStore *store = task_data;
   Refresh *r = g_new0 (Refresh, 1);
   GError *error = NULL;
+
+  r->serial = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "serial"));
 
   r->status = tala_store_status (store, &error);
   if (r->status != NULL)
@@ -167,6 +172,14 @@ refresh_done_cb (GObject      *object,
         g_warning ("Cannot read the sync status: %s", error->message);
       return;
     }
+  /* Refreshes run on workers and may finish out of order: an older one
+   * must not overwrite what a newer one showed. */
+  if (r->serial <= self->refresh_shown)
+    {
+      refresh_free (r);
+      return;
+    }
+  self->refresh_shown = r->serial;
   apply_status (self, r->status);
   for (guint i = 0; i < json_array_get_length (r->attention); i++)
     g_ptr_array_add (items, tala_attention_item_new_from_json (
@@ -187,6 +200,7 @@ tala_session_refresh (TalaSession *self)
     return;
   task = g_task_new (self, self->cancellable, refresh_done_cb, NULL);
   g_task_set_source_tag (task, tala_session_refresh);
+  g_object_set_data (G_OBJECT (task), "serial", GSIZE_TO_POINTER (++self->refresh_started));
   g_task_set_task_data (task, tala_store_ref (self->store), (GDestroyNotify) tala_store_unref);
   g_task_run_in_thread (task, refresh_thread);
 }
